@@ -1,0 +1,92 @@
+"""The `seamline` command: a thin typer app over the library.
+
+Each subcommand lives in its own module; `main` turns library errors into
+one-line messages and exit statuses (1 bad input, 2 usage), ends quietly when
+the reader of standard output goes away, and exits 130 on Ctrl-C.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from seamline import __version__
+from seamline.cli import chunk, eval as eval_cmd, merge, score, segment
+from seamline.cli.common import STATE, silence_stdout
+from seamline.errors import SeamlineError
+
+app = typer.Typer(
+    name="seamline",
+    help="Cut documents into sentences, paragraphs, topics, legal provisions and token-bounded "
+         "chunks, losslessly, over JSON Lines.\n\n"
+         "Example: seamline segment --by sentence book.txt | seamline chunk --max-tokens 512",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"seamline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    STATE.debug = debug or STATE.debug
+
+
+app.command("segment", no_args_is_help=False)(segment.segment)
+app.command("score")(score.score)
+app.command("chunk")(chunk.chunk)
+app.command("merge")(merge.merge)
+app.command("eval")(eval_cmd.eval_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug is accepted anywhere on the line, not only before the subcommand.
+    STATE.debug = "--debug" in argv or bool(os.environ.get("SEAMLINE_DEBUG"))
+    argv = [a for a in argv if a != "--debug"]
+    try:
+        status = app(args=argv, prog_name="seamline", standalone_mode=False)
+        sys.exit(status if isinstance(status, int) else 0)
+    except typer.Exit as err:
+        sys.exit(err.exit_code)
+    except typer.TyperException as err:  # usage errors from option parsing: status 2
+        show = getattr(err, "show", None)
+        if show:
+            show()
+        else:
+            sys.stderr.write(f"seamline: error: {err}\n")
+        sys.exit(getattr(err, "exit_code", 2))
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("seamline: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(0)
+    except SeamlineError as err:
+        if STATE.debug:
+            raise
+        sys.stderr.write(f"seamline: error: {err}\n")
+        sys.exit(err.exit_status)
+    except MemoryError:
+        if STATE.debug:
+            raise
+        sys.stderr.write("seamline: error: out of memory; split the largest document or raise the limit\n")
+        sys.exit(1)
+    except Exception as err:  # a bug of ours: still one line, unless --debug asks for more
+        if STATE.debug:
+            raise
+        sys.stderr.write(f"seamline: internal error: {type(err).__name__}: {err} "
+                         "(run again with --debug for a traceback, and please report it)\n")
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""What the subcommands share: options, output, progress and run state."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import BinaryIO, Iterable, Iterator, List, Optional, TypeVar
+
+import typer
+
+from seamline.errors import UsageError
+from seamline.formats import FORMATS
+from seamline.formats.jsonl import JsonlWriter
+
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    debug: bool = False
+
+
+STATE = State()
+
+FilesArg = typer.Argument(None, show_default=False,
+                          help="Input files (JSONL, text, Markdown, PDF); none or '-' reads standard input.")
+OutputOpt = typer.Option(None, "--output", "-o", metavar="PATH", help="Write records here instead of standard output.")
+FromOpt = typer.Option(None, "--from", metavar="FORMAT",
+                       help=f"Read inputs as this format instead of guessing from the extension ({', '.join(FORMATS)}).")
+MetaOpt = typer.Option("all", "--meta", metavar="all|first|none",
+                       help="Which units carry the document's meta and extra fields: every unit, the first, or none.")
+
+
+def files_or_stdin(files: Optional[List[str]]) -> list[str]:
+    return list(files) if files else ["-"]
+
+
+def check_choice(name: str, value: str, choices: Iterable[str]) -> None:
+    choices = list(choices)
+    if value not in choices:
+        raise UsageError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+
+
+def open_output(path: Optional[str]) -> BinaryIO:
+    if path in (None, "-"):
+        return sys.stdout.buffer
+    try:
+        return open(path, "wb")
+    except OSError as err:
+        raise UsageError(f"cannot write {path!r}: {err.strerror}") from None
+
+
+def write_groups(groups: Iterable[list[dict]], output: Optional[str]) -> int:
+    """Write each document's records, flushing after each so pipes see them at once."""
+    stream = open_output(output)
+    writer = JsonlWriter(stream)
+    try:
+        for records in with_progress(groups):
+            for rec in records:
+                writer.write(rec)
+            writer.flush()
+    except BrokenPipeError:
+        # The reader went away (`seamline ... | head`): a normal end, status 0.
+        # Caught here because the option parser underneath would exit 1 on it.
+        silence_stdout()
+        raise typer.Exit(0) from None
+    finally:
+        if stream is not sys.stdout.buffer:
+            stream.close()
+    return writer.count
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def with_progress(items: Iterable[T], delay: float = 1.0) -> Iterator[T]:
+    """Yield items; after `delay` seconds show a spinner on a terminal's standard error.
+
+    Nothing is shown when standard error is not a terminal (pipes, CI logs) or
+    when the run ends within the delay, so short runs stay silent.
+    """
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    started = time.monotonic()
+    progress = task = None
+    done = 0
+    try:
+        for item in items:
+            yield item
+            done += 1
+            if progress is None and time.monotonic() - started > delay:
+                from rich.console import Console
+                from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+                progress = Progress(SpinnerColumn(), TextColumn("{task.completed} documents"),
+                                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                progress.start()
+                task = progress.add_task("documents", total=None)
+            if progress is not None:
+                progress.update(task, completed=done)
+    finally:
+        if progress is not None:
+            progress.stop()

@@ -1,0 +1,43 @@
+"""Errors that the CLI turns into one-line messages and exit statuses.
+
+The library raises these instead of printing, so that callers other than the
+CLI can catch them; the CLI maps InputError to status 1 and UsageError to 2.
+"""
+from __future__ import annotations
+
+
+class SeamlineError(Exception):
+    """Base class: `str(err)` is the whole one-line message."""
+
+    exit_status = 1
+
+    def __init__(self, message: str, source: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.source or ""
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(SeamlineError):
+    """Bad input data: a record, a file's content, a token budget it cannot meet."""
+
+
+class UsageError(SeamlineError):
+    """The command line asks for something impossible: a missing file, an unknown engine."""
+
+    exit_status = 2
+
+
+class MissingExtra(UsageError):
+    """An optional dependency is absent; the message names the extra to install."""
+
+    def __init__(self, package: str, extra: str, feature: str):
+        super().__init__(
+            f"{feature} needs the '{package}' package; install it with: pip install 'seamline[{extra}]'"
+        )

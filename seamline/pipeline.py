@@ -1,0 +1,65 @@
+"""Streaming glue between readers, segmenters and stages, one document at a time.
+
+Every function here is a generator: it holds at most one document (or the
+units of one document) and yields its output before reading further, so
+memory is bounded by the largest document and records flow through pipes.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from seamline.errors import InputError
+from seamline.formats import Item
+from seamline.records import (Document, UnitGroup, check_next_unit, check_unit, document_from_record,
+                              is_unit, units_from_spans)
+from seamline.segmenters import Segmenter, tile
+
+
+def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all") -> list[dict]:
+    spans = tile(doc.text, segmenter.starts(doc.text))
+    return list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+
+
+def segment_items(items: Iterable[Item], segmenter: Segmenter, meta_mode: str = "all") -> Iterator[list[dict]]:
+    """Documents in, the units of each document out."""
+    for item in items:
+        rec = item.value
+        if isinstance(rec, dict) and is_unit(rec) and "id" not in rec:
+            raise InputError("this is a unit, not a document; `segment` reads documents "
+                             "({\"id\": ..., \"text\": ...}); pipe units to chunk, merge or score",
+                             item.source, item.line)
+        yield segment_document(document_from_record(rec, item.source, item.line), segmenter, meta_mode)
+
+
+def unit_groups(items: Iterable[Item], segmenter_for_documents: Callable[[], Segmenter],
+                meta_mode: str = "all") -> Iterator[UnitGroup]:
+    """The units of each document, checked for tiling; documents are segmented first.
+
+    A document's units end where a unit of another document, a unit with seq 0,
+    a document, or the end of input comes. So the last group is released only
+    when the input ends: a unit stream has no end-of-document marker.
+    """
+    current: UnitGroup | None = None
+    segmenter: Segmenter | None = None
+    for item in items:
+        rec = item.value
+        if isinstance(rec, dict) and is_unit(rec):
+            unit = check_unit(rec, item.source, item.line)
+            if current is not None and (unit["doc"] != current.doc or unit["seq"] == 0):
+                yield current
+                current = None
+            if current is None:
+                check_next_unit(None, unit, item.source, item.line)
+                current = UnitGroup(unit["doc"], [unit], item.source, item.line)
+            else:
+                check_next_unit(current.units[-1], unit, item.source, item.line)
+                current.units.append(unit)
+            continue
+        if current is not None:
+            yield current
+            current = None
+        doc = document_from_record(rec, item.source, item.line)
+        segmenter = segmenter or segmenter_for_documents()
+        yield UnitGroup(doc.id, segment_document(doc, segmenter, meta_mode), item.source, item.line)
+    if current is not None:
+        yield current

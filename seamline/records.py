@@ -1,0 +1,118 @@
+"""The record schema: documents in, units out (see docs/format.md).
+
+This module is the one place that knows field names, their types and the
+tiling rule. Records stay plain dicts because orjson reads and writes them
+fastest that way; the functions here build and check them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from seamline.errors import InputError
+
+DOC_FIELDS = ("id", "text", "meta")
+UNIT_FIELDS = ("doc", "seq", "kind", "start", "end", "text")
+# Fields a stage may add, in the order they are written after the core ones.
+OPTIONAL_FIELDS = ("tokens", "score", "path", "heading", "level", "meta")
+KINDS = ("sentence", "paragraph", "line", "topic", "section", "chunk")
+META_MODES = ("all", "first", "none")
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    # What every unit derived from this document carries in `meta`: the
+    # document's own meta plus any unknown top-level fields, so none is lost.
+    meta: dict = field(default_factory=dict)
+    source: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class UnitGroup:
+    """The consecutive units of one document, with the text they tile."""
+
+    doc: str
+    units: list[dict]
+    source: str | None = None
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(u["text"] for u in self.units)
+
+
+def is_unit(rec: dict) -> bool:
+    return "doc" in rec and "start" in rec
+
+
+def document_from_record(rec: object, source: str | None, line: int | None) -> Document:
+    """Check a decoded JSON value as a document and carry its extra fields into meta."""
+    if not isinstance(rec, dict):
+        raise InputError(f"expected a JSON object, got {type(rec).__name__}", source, line)
+    if "text" not in rec:
+        raise InputError("document has no 'text' field (add \"text\": \"...\")", source, line)
+    text = rec["text"]
+    if not isinstance(text, str):
+        raise InputError(f"'text' must be a string, got {type(text).__name__}", source, line)
+    doc_id = rec.get("id")
+    if not isinstance(doc_id, str):
+        why = "has no 'id' field" if doc_id is None else f"has an 'id' of type {type(doc_id).__name__}"
+        raise InputError(f"document {why}; give each line an \"id\" string", source, line)
+    meta = rec.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise InputError(f"'meta' must be an object, got {type(meta).__name__}", source, line)
+    extras = {k: v for k, v in rec.items() if k not in DOC_FIELDS}
+    if extras:
+        meta = {**extras, **meta}
+    return Document(doc_id, text, meta, source, line)
+
+
+def make_unit(doc: str, seq: int, kind: str, start: int, end: int, text: str, **extra) -> dict:
+    unit = {"doc": doc, "seq": seq, "kind": kind, "start": start, "end": end, "text": text}
+    for name in OPTIONAL_FIELDS:
+        if name in extra:
+            unit[name] = extra.pop(name)
+    unit.update(extra)
+    return unit
+
+
+def units_from_spans(doc: Document, spans: Iterable[tuple[int, int]], kind: str,
+                     meta_mode: str = "all") -> Iterator[dict]:
+    """Turn tiling spans of a document into unit records carrying its meta."""
+    text = doc.text
+    for seq, (start, end) in enumerate(spans):
+        unit = make_unit(doc.id, seq, kind, start, end, text[start:end])
+        if doc.meta and (meta_mode == "all" or (meta_mode == "first" and seq == 0)):
+            unit["meta"] = dict(doc.meta)
+        yield unit
+
+
+def check_unit(rec: object, source: str | None, line: int | None) -> dict:
+    if not isinstance(rec, dict):
+        raise InputError(f"expected a JSON object, got {type(rec).__name__}", source, line)
+    for name, typ in (("doc", str), ("seq", int), ("kind", str), ("start", int), ("end", int), ("text", str)):
+        value = rec.get(name)
+        if not isinstance(value, typ) or isinstance(value, bool):
+            raise InputError(f"unit lacks {name!r} of type {typ.__name__}; is this a unit stream?", source, line)
+    if rec["end"] - rec["start"] != len(rec["text"]):
+        raise InputError(
+            f"unit {rec['doc']!r} seq {rec['seq']}: end - start is {rec['end'] - rec['start']} "
+            f"but text has {len(rec['text'])} characters", source, line)
+    return rec
+
+
+def check_next_unit(prev: dict | None, unit: dict, source: str | None, line: int | None) -> None:
+    """The tiling rule between consecutive units of one document."""
+    want_seq = 0 if prev is None else prev["seq"] + 1
+    want_start = 0 if prev is None else prev["end"]
+    if unit["seq"] != want_seq:
+        raise InputError(f"unit {unit['doc']!r} has seq {unit['seq']} where {want_seq} was expected "
+                         "(units of a document must be consecutive and complete)", source, line)
+    if unit["start"] != want_start:
+        what = "overlaps the previous one" if unit["start"] < want_start else "leaves a gap after the previous one"
+        raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} starts at {unit['start']} and {what} "
+                         f"(which ends at {want_start}); this stage needs units that tile the document",
+                         source, line)

@@ -1,0 +1,102 @@
+"""What every segmenter shares: the protocol, tiling, and bounded pieces.
+
+A segmenter only proposes where units start (`starts`). `tile` turns any such
+proposal into spans that cover the text exactly, with whitespace between two
+units given to the earlier one. So an engine cannot break losslessness, however
+it treats whitespace or characters internally.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator, Protocol
+
+_NOT_SPACE = re.compile(r"\S")
+_PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+class Segmenter(Protocol):
+    name: str
+    kind: str  # the unit kind it emits: sentence, paragraph, line, ...
+
+    def starts(self, text: str) -> Iterable[int]:
+        """Offsets where a unit starts, in any order; 0 and len(text) may be left out."""
+        ...
+
+
+def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """Spans that tile `text`, cut at the given starts moved past whitespace."""
+    n = len(text)
+    cuts = set()
+    for s in starts:
+        if 0 < s < n and text[s].isspace():
+            m = _NOT_SPACE.search(text, s)
+            s = m.start() if m else n
+        if 0 < s < n:
+            cuts.add(s)
+    edges = [0, *sorted(cuts), n]
+    return list(zip(edges, edges[1:]))
+
+
+def pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """Split text into pieces of at most `limit` characters, as (offset, piece).
+
+    Wrapped engines whose cost grows faster than linearly (pysbd) or that cap
+    their input (spaCy) get bounded pieces. Cuts fall at paragraph breaks first,
+    then at the last sentence-like end or line break before the limit, then at
+    any whitespace, and only as a last resort inside a word.
+    """
+    pos, n = 0, len(text)
+    while pos < n:
+        if n - pos <= limit:
+            yield pos, text[pos:]
+            return
+        end = _cut_before(text, pos, pos + limit)
+        yield pos, text[pos:end]
+        pos = end
+
+
+def _cut_before(text: str, lo: int, hi: int) -> int:
+    window = text[lo:hi]
+    for pattern in (_PARA_BREAK, _SENTENCE_END, re.compile(r"\n"), _SPACE):
+        last = None
+        for last in pattern.finditer(window, len(window) // 2):
+            pass
+        if last is not None and last.end() < len(window):
+            return lo + last.end()
+    return hi
+
+
+def align(piece: str, sentences: Iterable[str]) -> list[int]:
+    """Offsets in `piece` where each of an engine's output strings starts.
+
+    Engines that return strings rather than offsets may normalise or drop
+    characters (pysbd does). Each string is first looked up verbatim after the
+    previous one; failing that, the start is found by counting the
+    non-whitespace characters the previous strings consumed.
+    """
+    out: list[int] = []
+    pos = 0
+    for sent in sentences:
+        core = sent.strip()
+        if not core:
+            continue
+        found = piece.find(core[:40], pos)
+        if found < 0 or not piece[pos:found].isspace() and found != pos:
+            found = _skip_nonspace(piece, pos, 0)
+        out.append(found)
+        pos = _skip_nonspace(piece, found, sum(1 for c in core if not c.isspace()))
+    return out
+
+
+def _skip_nonspace(text: str, pos: int, count: int) -> int:
+    """Position after `count` non-whitespace characters from pos (at the next one if 0)."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    while count > 0 and pos < n:
+        if not text[pos].isspace():
+            count -= 1
+        pos += 1
+    return pos
