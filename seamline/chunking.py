@@ -9,6 +9,7 @@ exact count of the chunk's text and never exceeds the budget.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from seamline.errors import UsageError
@@ -17,6 +18,18 @@ from seamline.tokenizers import Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
 JoinRule = Callable[[int, int], bool]
+
+
+@dataclass
+class ChunkOptions:
+    """Everything a chunking strategy may use; each strategy reads what it needs."""
+
+    max_tokens: int = 512
+    min_tokens: int = 0
+    overlap: int = 0
+    threshold: float | None = None
+    target: int | None = None
+    with_headings: bool = False
 
 
 def check_budget(max_tokens: int, min_tokens: int = 0) -> None:
@@ -105,6 +118,14 @@ def merge(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, min_tokens: i
     return out
 
 
-def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, max_tokens: int) -> Iterator[list[dict]]:
+def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
+    return pack(group, tokenizer, options.max_tokens)
+
+
+def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: ChunkOptions,
+                 strategy: str = "pack") -> Iterator[list[dict]]:
+    from seamline.chunkers import get_strategy
+
+    run = get_strategy(strategy)
     for group in groups:
-        yield pack(group, tokenizer, max_tokens)
+        yield run(group, tokenizer, options)

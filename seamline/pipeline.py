@@ -16,8 +16,33 @@ from seamline.segmenters import Segmenter, tile
 
 
 def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all") -> list[dict]:
-    spans = tile(doc.text, segmenter.starts(doc.text))
-    return list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+    """Units of one document; structural segmenters add fields (path, heading, level, score)."""
+    annotated = getattr(segmenter, "annotated", None)
+    if annotated is None:
+        spans = tile(doc.text, segmenter.starts(doc.text))
+        return list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+    triples = annotated(doc.text)
+    check_tiling(doc, [(s, e) for s, e, _ in triples], segmenter)
+    units = list(units_from_spans(doc, [(s, e) for s, e, _ in triples], segmenter.kind, meta_mode))
+    for unit, (_, _, fields) in zip(units, triples):
+        meta = unit.pop("meta", None)
+        unit.update(fields)
+        if meta is not None:
+            unit["meta"] = {**meta, **unit["meta"]} if "meta" in unit else meta
+    return units
+
+
+def check_tiling(doc: Document, spans: list[tuple[int, int]], segmenter: Segmenter) -> None:
+    """A segmenter that builds its own spans must still tile; a bug here must not reach the output."""
+    pos = 0
+    for start, end in spans:
+        if start != pos or end < start:
+            raise InputError(f"internal error: engine {segmenter.name!r} produced spans that do not tile "
+                             f"document {doc.id!r} at offset {pos}; please report it", doc.source, doc.line)
+        pos = end
+    if pos != len(doc.text):
+        raise InputError(f"internal error: engine {segmenter.name!r} left {doc.id!r} uncovered after "
+                         f"offset {pos}; please report it", doc.source, doc.line)
 
 
 def segment_items(items: Iterable[Item], segmenter: Segmenter, meta_mode: str = "all") -> Iterator[list[dict]]:

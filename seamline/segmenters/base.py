@@ -24,6 +24,12 @@ class Segmenter(Protocol):
         """Offsets where a unit starts, in any order; 0 and len(text) may be left out."""
         ...
 
+    # Optional, for segmenters whose units carry fields of their own (legal
+    # `path`/`heading`/`level`, topic `score`):
+    #     def annotated(self, text) -> list[tuple[int, int, dict]]
+    # returns spans that tile the text (build them with `tile`), each with the
+    # fields to add to its unit. The pipeline checks the tiling.
+
 
 def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
     """Spans that tile `text`, cut at the given starts moved past whitespace."""

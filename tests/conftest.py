@@ -1,0 +1,63 @@
+"""Shared test fixtures: where ../shared/data is, and how to run the CLI."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# CI clones the repository beside ../shared; SEAMLINE_SHARED_DATA overrides it.
+SHARED_DATA = Path(os.environ.get("SEAMLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, or a skip when it is absent (a user's fresh clone)."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the shared data sits beside the repository only in "
+                    "the project's CI and dev checkouts")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def run_cli(*args: str, stdin: bytes | str | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m seamline` as a real process, the way a shell pipeline would."""
+    if isinstance(stdin, str):
+        stdin = stdin.encode("utf-8")
+    proc = subprocess.run([sys.executable, "-m", "seamline", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"seamline {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()}")
+    return proc
+
+
+def records(out: bytes) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def to_jsonl(recs: list[dict]) -> bytes:
+    return b"".join(json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in recs)
+
+
+def assert_tiles(text: str, units: list[dict]) -> None:
+    """The lossless rule: units are contiguous, cover the text and each is text[start:end]."""
+    assert units, "no units"
+    assert units[0]["start"] == 0
+    for i, unit in enumerate(units):
+        assert unit["seq"] == i
+        assert text[unit["start"]:unit["end"]] == unit["text"]
+    for a, b in zip(units, units[1:]):
+        assert a["end"] == b["start"], (a, b)
+    assert units[-1]["end"] == len(text)
+    assert "".join(u["text"] for u in units) == text
