@@ -23,7 +23,7 @@ class State:
 
 STATE = State()
 
-FilesArg = typer.Argument(None, metavar="FILE...", show_default=False,
+FilesArg = typer.Argument(None, metavar="FILE", show_default=False,
                           help="Input files (JSONL, text, Markdown, PDF); none or '-' reads standard input.")
 OutputOpt = typer.Option(None, "--output", "-o", metavar="PATH", help="Write records here instead of standard output.")
 FromOpt = typer.Option(None, "--from", metavar="FORMAT",
