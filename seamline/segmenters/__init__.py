@@ -14,12 +14,14 @@ from seamline.segmenters.base import Segmenter, tile
 # level -> engine name -> "module:Class"; the first engine of a level is its default
 REGISTRY: dict[str, dict[str, str]] = {
     "sentence": {
+        "learned": "seamline.segmenters.learned:LearnedSentences",
         "rules": "seamline.segmenters.rules:RuleSentences",
         "pysbd": "seamline.segmenters.pysbd_engine:PysbdSentences",
         "spacy": "seamline.segmenters.spacy_engine:SpacySentences",
     },
     "paragraph": {"blankline": "seamline.segmenters.layout:BlankLineParagraphs"},
     "line": {"newline": "seamline.segmenters.layout:Lines"},
+    "legal": {"structure": "seamline.segmenters.legal:LegalSegmenter"},
 }
 
 

@@ -1,0 +1,1 @@
+"""Small Numba kernels, one module per area; each has a plain-Python reference in tests/."""

@@ -1,0 +1,94 @@
+"""Load the shipped sentence model and find sentence starts with it.
+
+Small texts run the plain-Python kernel, which costs nothing to start; once a
+process has seen enough text for compiling to pay off (or one large document),
+the Numba kernel is compiled (or loaded from its on-disk cache) and used from
+then on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from seamline.kernels import sentences as K
+
+MODEL_FILE = "sentences.npz"
+JIT_AFTER_CHARS = 200_000   # plain Python below this much text per process (about 0.2 s of work)
+
+
+@dataclass
+class SentenceModel:
+    weights: np.ndarray          # float32, a power-of-two length
+    classes: np.ndarray          # uint8 class per BMP code point
+    lower: np.ndarray            # uint16 lower case per BMP code point
+    threshold: float = 0.0       # logit above which a candidate is a boundary
+    info: dict = field(default_factory=dict)
+    _seen: int = 0
+    _plain_tables: tuple | None = None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "SentenceModel":
+        if path is None:
+            path = resources.files("seamline") / "models" / MODEL_FILE
+        with resources.as_file(path) if not isinstance(path, (str, Path)) else _nullcontext(path) as p:
+            data = np.load(p, allow_pickle=False)
+            info = {k[5:]: str(data[k]) for k in data.files if k.startswith("info_")}
+            return cls(data["weights"].astype(np.float32), data["classes"], data["lower"],
+                       float(data["threshold"]), info)
+
+    def save(self, path: str | Path) -> None:
+        np.savez_compressed(path, weights=self.weights.astype(np.float16), classes=self.classes,
+                            lower=self.lower, threshold=np.float64(self.threshold),
+                            **{f"info_{k}": np.str_(v) for k, v in self.info.items()})
+
+    def starts(self, text: str) -> np.ndarray:
+        """Offsets where a sentence starts (never 0), ascending."""
+        if len(text) < 2:
+            return np.zeros(0, np.int64)
+        self._seen += len(text)
+        if self._seen < JIT_AFTER_CHARS:
+            return self._starts_plain(text)
+        kernels = K.jitted()
+        codes = codes_of(text)
+        out = np.empty(len(text), np.int64)
+        count = kernels.find_starts(codes, self.classes, self.lower, self.weights, self.threshold, out)
+        return out[:count].copy()
+
+    def _starts_plain(self, text: str) -> np.ndarray:
+        if self._plain_tables is None:
+            self._plain_tables = (self.classes.tolist(), self.lower.tolist())
+        classes, lower = self._plain_tables
+        codes = codes_of(text).tolist()
+        out = [0] * len(text)
+        count = K.plain("find_starts")(codes, classes, lower, self.weights, self.threshold, out)
+        return np.asarray(out[:count], np.int64)
+
+
+def codes_of(text: str) -> np.ndarray:
+    """The text as an array of code points (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+class _nullcontext:
+    def __init__(self, value):
+        self.value = value
+
+    def __enter__(self):
+        return self.value
+
+    def __exit__(self, *exc):
+        return False
+
+
+_shared: SentenceModel | None = None
+
+
+def shared_model() -> SentenceModel:
+    """The shipped model, loaded once per process."""
+    global _shared
+    if _shared is None:
+        _shared = SentenceModel.load()
+    return _shared
