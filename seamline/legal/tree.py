@@ -1,0 +1,294 @@
+"""From lines to provisions: blocks, markers, and the heading hierarchy.
+
+One pass over the lines of a document:
+
+1. Lines are joined into blocks. In a document whose lines are provisions
+   (the US Code as rendered, GDPR paragraphs) every line is a block. In a
+   hard-wrapped document (PDF text, contracts wrapped at 80 columns) a line
+   continues the previous block unless a blank line, a heading or an
+   enumerator at the start of the line, or the end of a sentence on a short
+   line says otherwise; and a line that follows a reference word ("as provided
+   in paragraph" / "(a)") continues it whatever it starts with.
+2. The first line of each block is classified: a structural heading (ranked
+   by the family's order of levels), an enumerator (placed by style: a style
+   already open is a sibling, a new style is a child), a definition, or text.
+3. A stack of open provisions gives each block its `path`.
+
+A label-only block ("(a)" alone, "Article 24" alone) takes the next block
+with it: the enumerator's text or the article's title line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from seamline.legal.patterns import (DEFINITION, ENUM, ENUM_LEVELS, FAMILY_LEVELS, FIRST_VALUES, HEADING_RULES,
+                                     MARKDOWN, enum_style, roman_value)
+
+TERMINAL = tuple(".;:!?\u2014\u2013\"\u201d)]")
+# A line break right after one of these words is a reference continuing, not a new provision.
+REFERENCE_WORDS = re.compile(
+    r"(?:\b(?:paragraphs?|subparagraphs?|sections?|subsections?|clauses?|subclauses?|articles?|points?|items?|"
+    r"parts?|chapters?|titles?|and|or|of|in|under|to|see|with|by|pursuant|than)|§§?)$", re.IGNORECASE)
+TEXT_RANK = 1 << 30
+CAPTION = re.compile(r"^([A-Z][^.\u2014\n]{0,80}?)\.?\u2014|^([A-Z][\w ,;'&/()\-]{0,60}?)\.(?:\s|$)")
+UPPER_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
+
+
+@dataclass
+class Block:
+    """One provision candidate: where it starts and what it is."""
+
+    start: int
+    level: str  # "chapter", "section", "subsection", ..., "text", "preamble"
+    path: tuple[str, ...]
+    heading: str | None
+    structural: bool = False  # a heading with a fixed rank (chapter, §, Article)
+    rank: int = TEXT_RANK
+
+
+@dataclass
+class _Open:
+    label: str
+    level: str
+    rank: int
+    style: str | None  # None for structural headings
+    value: str | None
+
+
+@dataclass
+class _State:
+    family: str
+    stack: list[_Open] = field(default_factory=list)
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(o.label for o in self.stack)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset of first non-space char, stripped content) of every line; blank lines have ''."""
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        content = raw.strip()
+        lead = len(raw) - len(raw.lstrip()) if content else 0
+        out.append((pos + lead, content))
+        pos += len(raw) + 1
+    return out
+
+
+def _is_wrapped(lines: list[tuple[int, str]]) -> bool:
+    """Hard-wrapped text: many lines end mid-sentence and the next goes on in lowercase."""
+    soft = total = 0
+    prev = ""
+    for _, content in lines:
+        if prev and content:
+            total += 1
+            if not prev.endswith(TERMINAL) and content[0].islower():
+                soft += 1
+        prev = content
+    return total >= 4 and soft >= 0.15 * total
+
+
+def _has_paragraph_gaps(lines: list[tuple[int, str]]) -> bool:
+    blank = sum(1 for _, c in lines if not c)
+    return blank >= 0.08 * max(1, len(lines) - blank)
+
+
+class Parser:
+    """Turns a document into blocks with paths, for one family."""
+
+    def __init__(self, family: str):
+        self.family = family
+        self.levels = FAMILY_LEVELS[family]
+        self.enum_names = ENUM_LEVELS.get(family, {})
+
+    # --- ranks -----------------------------------------------------------
+    def structural_rank(self, level: str, native_family: str) -> int:
+        if level in self.levels:
+            return 100 * (self.levels.index(level) + 1)
+        native = FAMILY_LEVELS[native_family]
+        # a level of another family: place it by its share of depth in that family
+        share = (native.index(level) + 1) / (len(native) + 1) if level in native else 0.5
+        return int(100 * share * (len(self.levels) + 1))
+
+    # --- classification ----------------------------------------------------
+    def heading(self, line: str):
+        """(level, rank, label, heading text, label_only) of a structural heading line, or None."""
+        body = line
+        md = MARKDOWN.match(line)
+        if md:
+            body = line[md.end():].strip()
+        for rule in HEADING_RULES:
+            m = rule.regex.match(body)
+            if not m:
+                continue
+            groups = m.groupdict()
+            level, native = rule.level, rule.family
+            n = groups.get("n") or ""
+            if rule.level == "section" and groups.get("sign"):
+                if re.match(r"^\d+\.\d", n) and self.family != "statute":
+                    native = "regulation"
+            if level == "article" and self.family == "contract":
+                native = "contract"
+            label = rule.label.format(n=n, kind=(groups.get("kind") or "").title())
+            rest = body[m.end():].strip(" .:\u2014\u2013-]")
+            return level, self.structural_rank(level, native), label, _short(line, 120), not rest
+        if md:
+            text = body.strip("*_ ")
+            if text and not ENUM.match(text):
+                return "heading", 10 * len(md.group(1)), _short(text, 60), _short(text), False
+        if (self.family == "policy" and _titled(line)) or (self.family == "contract" and _upper_heading(line)):
+            return "heading", 50 if self.family == "contract" else 100, _short(line, 60), _short(line), False
+        return None
+
+    # --- the pass ------------------------------------------------------------
+    def blocks(self, text: str) -> list[Block]:
+        lines = _lines(text)
+        wrapped = _is_wrapped(lines)
+        gapped = _has_paragraph_gaps(lines)
+        state = _State(self.family)
+        out: list[Block] = []
+        prev = ""  # previous line's content ('' after a blank line)
+        prev_block_line = ""
+        prev_first = False  # the previous line opened the current block
+        pending = None  # "title" or "text": the next block belongs to the previous one
+        for i, (offset, content) in enumerate(lines):
+            if not content:
+                prev, prev_first = "", False
+                continue
+            if out and prev and not self._breaks(prev, content, wrapped, gapped, prev_first and out[-1].structural):
+                prev, prev_first = content, False
+                continue
+            if pending and out:
+                take = not ENUM.match(content) and self.heading(content) is None and (
+                    pending == "text" or (len(content) <= 200 and not content.endswith((".", ";"))))
+                if take:
+                    if pending == "title" and out[-1].heading:
+                        out[-1].heading = _short(f"{out[-1].heading} \u2014 {content}")
+                    pending = None
+                    prev, prev_first = content, False
+                    continue
+            pending = None
+            block, pending = self._classify(offset, content, state, wrapped, prev_block_line)
+            out.append(block)
+            prev = prev_block_line = content
+            prev_first = True
+        return out
+
+    def _breaks(self, prev: str, line: str, wrapped: bool, gapped: bool, after_heading: bool) -> bool:
+        """Whether `line` (after `prev`, no blank line between) starts a new block."""
+        if not wrapped:
+            return True
+        if REFERENCE_WORDS.search(prev):
+            return False
+        if ENUM.match(line) or self.heading(line) is not None or DEFINITION.match(line):
+            return True
+        if after_heading:
+            return True
+        if gapped:
+            return False
+        return prev.endswith(TERMINAL[:5]) and line[:1].isupper() and len(prev) < 60
+
+    def _classify(self, offset: int, line: str, state: _State, wrapped: bool, prev_line: str):
+        head = self.heading(line)
+        if head is not None:
+            level, rank, label, heading, label_only = head
+            # enumerators never contain a heading; headings close deeper headings
+            while state.stack and (state.stack[-1].style is not None or state.stack[-1].rank >= rank):
+                state.stack.pop()
+            state.stack.append(_Open(label, level, rank, None, None))
+            return Block(offset, level, state.path(), heading, True, rank), ("title" if label_only else None)
+        m = ENUM.match(line)
+        if m:
+            placed = self._enumerator(m, state, wrapped)
+            if placed is not None:
+                level, rank, label = placed
+                rest = line[m.end():].strip()
+                return Block(offset, level, state.path(), _caption(label, rest), False, rank), (
+                    "text" if not rest else None)
+        d = DEFINITION.match(line)
+        if d:
+            label = f"\u201c{d.group('term')}\u201d"
+            self._push_enum(state, "definition", label, label, "definition")
+            return Block(offset, "definition", state.path(), label, False, state.stack[-1].rank), None
+        path = state.path() or ("preamble",)
+        return Block(offset, "text" if state.stack else "preamble", path, None), None
+
+    def _enumerator(self, m: re.Match, state: _State, wrapped: bool):
+        kind = next(k for k in ("paren", "rparen", "dotted", "dot") if m.group(k) is not None)
+        token = m.group(kind)
+        style, value = enum_style(token, kind)
+        style, value = self._settle_ambiguous(style, value, state)
+        label = {"paren": f"({token})", "rparen": f"{token})", "dotted": token, "dot": f"{token}."}[kind]
+        open_index = next((i for i in range(len(state.stack) - 1, -1, -1) if state.stack[i].style == style), None)
+        if open_index is None and value not in FIRST_VALUES and wrapped:
+            return None  # "(5)" out of nowhere in wrapped prose: a number, not a provision
+        if open_index is None and kind == "dot" and style in ("dot-upper", "dot-lower") and value not in ("A", "a"):
+            return None  # "B. Smith": an initial, not the start of a list
+        level = self.enum_names.get(style, "item")
+        self._push_enum(state, style, value, label, level)
+        return level, state.stack[-1].rank, label
+
+    def _push_enum(self, state: _State, style: str, value: str, label: str, level: str) -> None:
+        open_index = next((i for i in range(len(state.stack) - 1, -1, -1) if state.stack[i].style == style), None)
+        if open_index is not None:
+            rank = state.stack[open_index].rank
+            del state.stack[open_index:]
+        else:
+            rank = state.stack[-1].rank + 1 if state.stack else 1000
+        state.stack.append(_Open(label, level, rank, style, value))
+
+    @staticmethod
+    def _settle_ambiguous(style: str, value: str, state: _State) -> tuple[str, str]:
+        """(i), (v), (x) continue a letter list after (h), (u), (w); otherwise they are roman."""
+        if style not in ("paren-roman", "paren-uroman") or len(value) > 2:
+            return style, value
+        if len(value) == 2:  # (ii) after (hh) is a double letter
+            double = "paren-dlower" if style == "paren-roman" else "paren-dupper"
+            letter_style, previous = double, chr(ord(value[0]) - 1) * 2
+        else:
+            letter_style = "paren-lower" if style == "paren-roman" else "paren-upper"
+            previous = chr(ord(value) - 1)
+        for item in reversed(state.stack):
+            if item.style == letter_style and item.value == previous:
+                return letter_style, value
+            if item.style == style:
+                return style, value
+        return style, value
+
+
+def _caption(label: str, rest: str) -> str:
+    m = CAPTION.match(rest)
+    if m:
+        caption = (m.group(1) or m.group(2)).strip()
+        words = caption.split()
+        capitalised = sum(1 for w in words if w[0].isupper() or not w[0].isalpha())
+        if words and len(words) <= 12 and capitalised >= 0.6 * len(words):
+            return f"{label} {caption}"
+    return label
+
+
+def _titled(line: str) -> bool:
+    """A short line that reads as a title: 'Information We Collect', 'GOVERNING LAW'."""
+    if len(line) > 80 or line.endswith((".", ",", ";", ":")) or not line[0].isupper():
+        return False
+    words = line.split()
+    if not 1 <= len(words) <= 10:
+        return False
+    if UPPER_HEADING.match(line):
+        return True
+    small = {"a", "an", "and", "or", "of", "the", "to", "in", "for", "on", "with", "we", "you", "your", "our", "by"}
+    return all(w[0].isupper() or w.lower() in small or not w[0].isalpha() for w in words)
+
+
+def _upper_heading(line: str) -> bool:
+    return len(line) <= 80 and not line.endswith((",", ";")) and bool(UPPER_HEADING.match(line)) \
+        and len(line.split()) <= 10
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+__all__ = ["Block", "Parser", "roman_value"]
