@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from seamline.errors import UsageError
+from seamline.errors import InputError, UsageError
 from seamline.records import UnitGroup, make_unit
 from seamline.tokenizers import Tokenizer
 
@@ -51,7 +51,12 @@ def fit_pieces(group: UnitGroup, tokenizer: Tokenizer, budget: int) -> tuple[lis
             piece_counts.append(n)
             continue
         start = unit["start"]
-        for end in tokenizer.cut(unit["text"], budget):
+        try:
+            ends = tokenizer.cut(unit["text"], budget)
+        except InputError as err:
+            raise InputError(f"document {group.doc!r}, unit {unit['seq']}: {err.message}",
+                             group.source, group.line) from None
+        for end in ends:
             text = unit["text"][start - unit["start"]:end]
             pieces.append((start, unit["start"] + end, index))
             piece_counts.append(tokenizer.count(text))

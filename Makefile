@@ -1,0 +1,37 @@
+# `make run`: set up .venv, install seamline, run the main pipeline on examples/.
+# `make test`: the same set-up, then the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-nojit conformance bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/seamline segment --by sentence examples/harbour.txt examples/policy.md examples/notes.jsonl \
+	  | $(BIN)/seamline chunk --max-tokens 64
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-nojit
+
+# The Numba kernels against their plain-Python references once more, with the
+# JIT off, so a kernel that only works compiled (or only interpreted) fails.
+test-nojit: $(STAMP)
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -m kernels || [ $$? -eq 5 ]
+
+conformance: $(STAMP)
+	$(BIN)/python ../shared/conformance/check --cli $(BIN)/seamline
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/pipeline.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
