@@ -70,6 +70,12 @@ def read_one(path: str, fmt: str) -> Iterator[Item]:
     elif fmt == "pdf":
         from seamline.formats.pdf import read_pdf
         yield read_pdf(path)
+    elif fmt == "markdown":
+        from seamline.formats.markdown import read_markdown
+        yield read_markdown(path)
+    elif fmt == "html":
+        from seamline.formats.html import read_html
+        yield read_html(path)
     else:
         from seamline.formats.text import read_text
         yield read_text(path, fmt)

@@ -1,44 +1,503 @@
-"""PDF files through pdfplumber: the text layer, page by page.
+"""PDF files through pdfplumber: text in reading order, page furniture kept out.
 
-Pages are joined with a form feed so a page break stays visible in the text;
-`meta.pages` gives each page's character range, so any unit can be mapped
-back to the pages it spans.
+What this reader does, page by page, on pdfplumber's words:
+
+1. Running headers, footers and page numbers: rows near the top or bottom
+   edge whose text (digits ignored) comes back on other pages, or that are a
+   bare page number, are left out of the text and listed in `meta.removed`.
+2. Reading order: words become line segments (split at wide gaps); a column
+   gutter is a vertical band that no segment of a column crosses with text-
+   like segments on both sides. Lines crossing it (titles, wide figures) cut
+   the page into bands; inside a band the left column is read before the
+   right, recursively, so two- and three-column pages read naturally.
+3. Paragraphs: a blank line where the vertical gap is wider than the usual
+   line gap, where a first line is indented, or where the font changes.
+4. Words hyphenated across a line end are joined ("bound-" + "ary" ->
+   "boundary"); `meta.hyphens` gives the offsets where a hyphen was taken out.
+5. Headings: short lines in a larger or bold font standing alone; recorded in
+   `meta.headings` so the pipeline can give each unit a heading `path`.
+
+Pages are joined with "\n\f" and `meta.pages` holds each page's [start, end)
+character range, so any unit maps back to the pages it spans. Pages whose
+text is rotated or vertical fall back to pdfplumber's own extract_text.
 """
 from __future__ import annotations
 
+import io
+import re
+import statistics
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
 from seamline.errors import InputError, MissingExtra
-from seamline.formats import Item
+from seamline.formats import Item, source_name
 
 PAGE_BREAK = "\n\f"
+EDGE_ZONE = 0.12       # share of the page height where headers and footers live
+EDGE_ROWS = 3          # at most this many rows at each edge can be furniture
+WORD_GAP = 0.15        # a gap wider than this many font sizes separates two words
+GAP_SPLIT = 0.9        # a horizontal gap wider than this many font sizes splits a line
+MIN_COLUMN_LINES = 3   # a column has at least this many lines
+MIN_COLUMN_WORDS = 4   # ... whose median word count is at least this (tables have fewer)
+_PAGE_NUMBER = re.compile(r"^(page\s+)?[-\u2013\u2014(]?\s*([0-9]+|[ivxlcdm]+)\s*[-\u2013\u2014)]?"
+                          r"(\s*(of|/)\s*[0-9]+)?$", re.I)
+_DIGITS = re.compile(r"[0-9]+")
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi", re.I)
+# section numbers: 2, 2.1, 2.1.3 (with or without a final dot), I. to XX., A. to Z.
+_SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)\s+[A-Z\u00c0-\u00de]")
+_ROMAN = re.compile(r"^[IVX]+\.$")
+_SENTENCE_END = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*$")
 
+
+@dataclass
+class Line:
+    """A line segment: words on one baseline with no wide gap between them."""
+
+    words: list
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    text: str = ""
+    region: int = 0
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words)
+
+
+@dataclass
+class Page:
+    number: int
+    height: float = 792.0
+    rows: list = field(default_factory=list)   # rows of Lines, top to bottom
+    fallback: str | None = None                 # extract_text output for rotated pages
+    has_images: bool = False
+    chars: int = 0
+
+
+# ---------------------------------------------------------------- entry point
 
 def read_pdf(path: str) -> Item:
+    source = source_name(path)
+    pdfplumber = _import_pdfplumber()
+    target = io.BytesIO(sys.stdin.buffer.read()) if path == "-" else path
+    try:
+        with pdfplumber.open(target) as pdf:
+            pages = [read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
+    except (InputError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as err:  # pdfminer raises many unrelated types for damaged files
+        raise _open_error(err, source) from None
+    if not any(page.chars for page in pages):
+        if any(page.has_images for page in pages):
+            raise InputError("the PDF has only images and no text layer (a scan?); seamline does not do OCR: "
+                             "run an OCR tool such as ocrmypdf first", source)
+        raise InputError("the PDF has no text at all", source)
+    text, meta = assemble(pages)
+    return Item({"id": source, "text": text, "meta": meta}, source, None)
+
+
+def _import_pdfplumber():
     try:
         import pdfplumber
     except ImportError:
         raise MissingExtra("pdfplumber", "pdf", "reading PDF files") from None
-    parts: list[str] = []
-    pages: list[list[int]] = []
-    pos = 0
-    try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                text = page.extract_text() or ""
-                if parts:
-                    parts.append(PAGE_BREAK)
-                    pos += len(PAGE_BREAK)
-                pages.append([pos, pos + len(text)])
-                parts.append(text)
-                pos += len(text)
-    except InputError:
-        raise
-    except Exception as err:  # pdfminer raises many unrelated types for damaged files
-        name = type(err).__name__
-        if "Password" in name or "encrypt" in str(err).lower():
-            raise InputError("the PDF is encrypted; decrypt it first (for example qpdf --decrypt)", path) from None
-        raise InputError(f"cannot read this PDF ({name}: {err}); is the file damaged?", path) from None
-    text = "".join(parts)
-    if not text.strip():
-        raise InputError("the PDF has no text layer (image-only?); seamline does not do OCR, "
-                         "run an OCR tool such as ocrmypdf first", path)
-    return Item({"id": path, "text": text, "meta": {"format": "pdf", "pages": pages}}, path, None)
+    return pdfplumber
+
+
+def _open_error(err: Exception, source: str) -> InputError:
+    names = f"{type(err).__name__} {type(err.__cause__).__name__ if err.__cause__ else ''} {err}"
+    for arg in getattr(err, "args", ()):
+        names += f" {type(arg).__name__}"
+    lowered = names.lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return InputError("the PDF is encrypted; decrypt it first (for example: qpdf --decrypt in.pdf out.pdf)",
+                          source)
+    detail = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
+    return InputError(f"cannot read this PDF ({detail}); is the file damaged or not a PDF?", source)
+
+
+# ---------------------------------------------------------------- one page
+
+def read_page(page, number: int) -> Page:
+    out = Page(number, float(page.height))
+    # A tolerance relative to the font size: tightly justified lines have word
+    # gaps under pdfplumber's fixed 3 pt default, which would glue words together.
+    words = page.extract_words(x_tolerance_ratio=WORD_GAP, extra_attrs=["size", "fontname"])
+    out.chars = sum(len(w["text"]) for w in words)
+    out.has_images = bool(page.images)
+    if not words:
+        return out
+    sideways = sum(1 for w in words if not w.get("upright", True))
+    single = sum(1 for w in words if len(w["text"]) == 1)
+    if sideways > len(words) / 2 or (len(words) > 5 and single > 0.8 * len(words)):
+        # rotated or vertical writing: our line model does not apply
+        out.fallback = page.extract_text() or ""
+        return out
+    out.rows = [split_row(row) for row in group_rows([w for w in words if w.get("upright", True)])]
+    return out
+
+
+def group_rows(words: list[dict]) -> list[list[dict]]:
+    """Words on the same visual line (across the whole page width), top to bottom."""
+    words = sorted(words, key=lambda w: (w["top"] + w["bottom"]) / 2)
+    rows: list[list[dict]] = []
+    mid = None
+    for w in words:
+        m = (w["top"] + w["bottom"]) / 2
+        tol = max(1.0, 0.45 * (w["bottom"] - w["top"]))
+        if rows and abs(m - mid) <= tol:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+            mid = m
+    return [sorted(r, key=lambda w: w["x0"]) for r in rows]
+
+
+def split_row(row: list[dict]) -> list[Line]:
+    """A row cut into line segments at gaps wider than GAP_SPLIT font sizes."""
+    segments: list[list[dict]] = [[row[0]]]
+    for prev, w in zip(row, row[1:]):
+        size = max(prev["size"], w["size"], 1.0)
+        if w["x0"] - prev["x1"] > GAP_SPLIT * size:
+            segments.append([w])
+        else:
+            segments[-1].append(w)
+    return [make_line(seg) for seg in segments]
+
+
+def make_line(words: list[dict]) -> Line:
+    sizes = Counter()
+    bold = 0
+    total = 0
+    parts = []
+    prev = None
+    for w in words:
+        n = len(w["text"])
+        sizes[round(w["size"], 1)] += n
+        bold += n if _BOLD.search(w["fontname"] or "") else 0
+        total += n
+        # words split only by a font change (italic, ligature font) touch: no space
+        if prev is not None:
+            parts.append(" " if w["x0"] - prev["x1"] > 0.12 * max(w["size"], 1.0) else "")
+        parts.append(w["text"])
+        prev = w
+    return Line(words, min(w["x0"] for w in words), max(w["x1"] for w in words),
+                min(w["top"] for w in words), max(w["bottom"] for w in words),
+                sizes.most_common(1)[0][0], bold > total / 2, "".join(parts))
+
+
+# ---------------------------------------------------------------- furniture
+
+def row_text(row: list[Line]) -> str:
+    return " ".join(line.text for line in row)
+
+
+def furniture_key(row: list[Line]) -> str:
+    return _DIGITS.sub("#", " ".join(row_text(row).lower().split()))
+
+
+def edge_rows(page: Page, height: float) -> list[tuple[int, str]]:
+    """(row index, 'header'|'footer') for rows that may be page furniture."""
+    rows = page.rows
+    out = []
+    for i in range(min(EDGE_ROWS, len(rows))):
+        if rows[i][0].top < EDGE_ZONE * height:
+            out.append((i, "header"))
+    for i in range(max(0, len(rows) - EDGE_ROWS), len(rows)):
+        if rows[i][0].bottom > (1 - EDGE_ZONE) * height and all(i != j for j, _ in out):
+            out.append((i, "footer"))
+    return out
+
+
+def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
+    """Drop running headers, footers and page numbers from the pages' rows; return what was dropped."""
+    candidates = {p.number: edge_rows(p, h) for p, h in zip(pages, heights)}
+    seen: Counter = Counter()
+    for page in pages:
+        keys = {(where, furniture_key(page.rows[i])) for i, where in candidates[page.number]}
+        seen.update(keys)
+    removed = []
+    for page in pages:
+        drop = set()
+        for i, where in candidates[page.number]:
+            text = row_text(page.rows[i])
+            key = furniture_key(page.rows[i])
+            if _PAGE_NUMBER.match(text.strip()):
+                kind = "page_number"
+            elif len(pages) > 1 and seen[(where, key)] >= 2 and len(key) > 1:
+                kind = "running"
+            else:
+                continue
+            drop.add(i)
+            removed.append({"page": page.number, "where": where, "kind": kind, "text": text})
+        if drop:
+            page.rows = [row for i, row in enumerate(page.rows) if i not in drop]
+    return removed
+
+
+# ---------------------------------------------------------------- reading order
+
+def reading_order(lines: list[Line], region: list[int]) -> list[Line]:
+    """Line segments in reading order; each gets a region number (its column block)."""
+    gutter = find_gutter(lines)
+    if gutter is None:
+        region[0] += 1
+        for line in lines:
+            line.region = region[0]
+        return merge_rows(lines)
+    out: list[Line] = []
+    band: list[Line] = []
+    spanning: list[Line] = []
+    for line in sorted(lines, key=lambda l: l.top):
+        if line.x0 < gutter < line.x1:
+            if band:
+                out += _columns(band, gutter, region)
+                band = []
+            spanning.append(line)
+        else:
+            if spanning:
+                out += reading_order(spanning, region)
+                spanning = []
+            band.append(line)
+    if band:
+        out += _columns(band, gutter, region)
+    if spanning:
+        out += reading_order(spanning, region)
+    return out
+
+
+def _columns(band: list[Line], gutter: float, region: list[int]) -> list[Line]:
+    left = [l for l in band if l.x1 <= gutter]
+    right = [l for l in band if l.x0 >= gutter]
+    return (reading_order(left, region) if left else []) + (reading_order(right, region) if right else [])
+
+
+def find_gutter(lines: list[Line]) -> float | None:
+    """x of a column gutter: text-like columns on both sides, few lines crossing it."""
+    if len(lines) < 2 * MIN_COLUMN_LINES:
+        return None
+    best = None
+    for x in sorted({round(l.x1 + 1.0) for l in lines}):
+        left = [l for l in lines if l.x1 <= x]
+        right = [l for l in lines if l.x0 >= x]
+        if len(left) < MIN_COLUMN_LINES or len(right) < MIN_COLUMN_LINES:
+            continue
+        crossing = len(lines) - len(left) - len(right)
+        if crossing > 0.25 * (len(left) + len(right)):
+            continue
+        # a clean band: every left line ends before every right line starts
+        free = min(l.x0 for l in right) - max(l.x1 for l in left)
+        if free < 2.0:
+            continue
+        if not (_text_like(left) and _text_like(right)):
+            continue
+        score = min(len(left), len(right)) - crossing
+        if best is None or score > best[0]:
+            best = (score, (max(l.x1 for l in left) + min(l.x0 for l in right)) / 2)
+    return None if best is None else best[1]
+
+
+def _text_like(lines: list[Line]) -> bool:
+    """Running text: enough lines of several words (figure labels and table cells have few)."""
+    long = [l.word_count for l in lines if l.word_count >= MIN_COLUMN_WORDS]
+    return len(long) >= MIN_COLUMN_LINES and sum(long) >= 0.5 * sum(l.word_count for l in lines)
+
+
+def merge_rows(lines: list[Line]) -> list[Line]:
+    """Segments of one region on the same row (a table row, a numbered line) become one line."""
+    rows: list[list[Line]] = []
+    mid = 0.0
+    for line in sorted(lines, key=lambda l: (l.top + l.bottom) / 2):
+        m = (line.top + line.bottom) / 2
+        if rows and abs(m - mid) <= max(1.0, 0.45 * (line.bottom - line.top)):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+            mid = m
+    return [_join(sorted(row, key=lambda l: l.x0)) for row in rows]
+
+
+def _join(row: list[Line]) -> Line:
+    if len(row) == 1:
+        return row[0]
+    words = [w for line in row for w in line.words]
+    joined = make_line(words)
+    joined.region = row[0].region
+    # segments were split at wide gaps: keep one space between them
+    joined.text = " ".join(line.text for line in row)
+    return joined
+
+
+# ---------------------------------------------------------------- text
+
+@dataclass
+class Builder:
+    parts: list = field(default_factory=list)
+    pos: int = 0
+    hyphens: list = field(default_factory=list)
+    headings: list = field(default_factory=list)
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+        self.pos += len(s)
+
+
+def assemble(pages: list[Page]) -> tuple[str, dict]:
+    removed = remove_furniture(pages, [p.height for p in pages])
+    body = body_size(pages)
+    ordered = []
+    for page in pages:
+        lines = [line for row in page.rows for line in row]
+        ordered.append(reading_order(lines, [0]) if lines else [])
+    styles = heading_styles(ordered, body)
+    out = Builder()
+    ranges = []
+    for page, lines in zip(pages, ordered):
+        if page.number > 1:
+            out.add(PAGE_BREAK)
+        start = out.pos
+        if page.fallback is not None:
+            out.add(page.fallback.strip("\n"))
+        else:
+            write_page(out, lines, body, styles)
+        ranges.append([start, out.pos])
+    meta = {"format": "pdf", "pages": ranges, "headings": out.headings}
+    if removed:
+        meta["removed"] = removed
+    if out.hyphens:
+        meta["hyphens"] = out.hyphens
+    return "".join(out.parts), meta
+
+
+def body_size(pages: list[Page]) -> float:
+    sizes: Counter = Counter()
+    for page in pages:
+        for row in page.rows:
+            for line in row:
+                sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def heading_styles(ordered: list[list[Line]], body: float) -> dict:
+    """(size, bold) -> heading level, larger fonts first, for styles that mark headings."""
+    styles = {(line.size, line.bold) for lines in ordered for line in lines if _styled_heading(line, body)}
+    ranked = sorted(styles, key=lambda s: (-s[0], not s[1]))
+    return {style: level for level, style in enumerate(ranked, 1)}
+
+
+def _short(line: Line, words: int = 14) -> bool:
+    return line.word_count <= words and any(c.isalpha() for c in line.text)
+
+
+def _styled_heading(line: Line, body: float) -> bool:
+    return _short(line) and (line.size >= body * 1.15 or (line.bold and line.size >= body * 0.95))
+
+
+def _numbered_heading(line: Line, width: float) -> bool:
+    """'I. INTRODUCTION', 'B. CharBoundary', '2.1 Datasets': a short numbered line on its own."""
+    text = line.text
+    return (_short(line, 12) and bool(_SECTION.match(text)) and not text.endswith((".", ",", ";", ":"))
+            and line.x1 - line.x0 < 0.7 * width)
+
+
+def heading_level(title: str, style_level: int | None) -> int:
+    match = _SECTION.match(title)
+    if match:
+        number = match.group(1)
+        if number[0].isdigit():
+            return number.rstrip(".").count(".") + 1
+        rest = title[match.end(1):]
+        # "I." may be a roman one or the ninth letter: IEEE sections are in capitals
+        if _ROMAN.match(number) and (len(number) > 2 or rest.isupper()):
+            return 1
+        return 2
+    return style_level or 1
+
+
+def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> None:
+    """Emit one page's lines: paragraph breaks, joined hyphens, headings recorded."""
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.region == b.region and b.top > a.bottom - 1]
+    usual = statistics.median(gaps) if gaps else 0.0
+    lefts: dict[int, float] = {}
+    for line in lines:
+        lefts[line.region] = min(lefts.get(line.region, line.x0), line.x0)
+    runs = heading_runs(lines, styles)
+    texts = [line.text for line in lines]
+    seps = [""] + ["\n\n" if runs.get(i) != runs.get(i - 1) or new_paragraph(lines[i - 1], lines[i], usual, lefts)
+                   else "\n" for i in range(1, len(lines))]
+    cuts: dict[int, int] = {}  # line index -> where in its text a hyphen was taken out
+    for i in range(1, len(lines)):
+        if seps[i] == "\n" and _hyphenated(texts[i - 1]) and texts[i][:1].islower():
+            first, _, rest = texts[i].partition(" ")
+            cuts[i - 1] = len(texts[i - 1]) - 1
+            texts[i - 1] = texts[i - 1][:-1] + first
+            texts[i] = rest
+            if not rest:
+                seps[i] = ""
+    starts = []
+    for i, text in enumerate(texts):
+        out.add(seps[i])
+        starts.append(out.pos)
+        if i in cuts:
+            out.hyphens.append(out.pos + cuts[i])
+        out.add(text)
+    for ident in sorted(set(runs.values())):
+        members = [i for i, r in runs.items() if r == ident]
+        first, last = min(members), max(members)
+        title = " ".join(t for t in texts[first:last + 1] if t)
+        level = heading_level(title, styles.get((lines[first].size, lines[first].bold)))
+        out.headings.append({"start": starts[first], "end": starts[last] + len(texts[last]),
+                             "level": level, "title": title})
+
+
+def _hyphenated(text: str) -> bool:
+    return len(text) > 2 and text[-1] in "-\u00ad" and text[-2].isalpha()
+
+
+def heading_runs(lines: list[Line], styles: dict) -> dict[int, int]:
+    """line index -> heading id: runs of at most 3 heading lines of one style, or a numbered heading line."""
+    widths: dict[int, float] = {}
+    for line in lines:
+        lo, hi = widths.get(line.region, (line.x0, line.x1))
+        widths[line.region] = (min(lo, line.x0), max(hi, line.x1))
+    out: dict[int, int] = {}
+    i, n, ident = 0, len(lines), 0
+    while i < n:
+        line = lines[i]
+        style = (line.size, line.bold)
+        if style not in styles:
+            lo, hi = widths[line.region]
+            if _numbered_heading(line, hi - lo):
+                ident += 1
+                out[i] = ident
+            i += 1
+            continue
+        j = i + 1
+        while j < n and (lines[j].size, lines[j].bold) == style and lines[j].region == line.region:
+            j += 1
+        words = sum(lines[k].word_count for k in range(i, j))
+        if j - i <= 3 and words <= 20 and not lines[j - 1].text.endswith((".", ";", ",")):
+            ident += 1
+            for k in range(i, j):
+                out[k] = ident
+        i = j
+    return out
+
+
+def new_paragraph(prev: Line, line: Line, usual: float, lefts: dict[int, float]) -> bool:
+    if line.region != prev.region:
+        # a new column: the paragraph goes on unless the last one ended a sentence
+        return bool(_SENTENCE_END.search(prev.text))
+    gap = line.top - prev.bottom
+    size = max(prev.size, line.size)
+    if gap > usual + 0.5 * size or gap < -size:
+        return True
+    if abs(line.size - prev.size) > 0.5:
+        return True
+    indent = line.x0 - lefts[line.region]
+    return indent > 0.8 * size and line.x0 - prev.x0 > 0.8 * size and bool(_SENTENCE_END.search(prev.text))

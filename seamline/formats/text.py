@@ -1,4 +1,4 @@
-"""Plain text and Markdown files: one document each, text kept byte for byte."""
+"""Plain text files: one document each, text kept byte for byte."""
 from __future__ import annotations
 
 import sys
@@ -16,12 +16,21 @@ def decode_utf8(data: bytes, source: str) -> str:
         raise InputError(f"not valid UTF-8 at byte {err.start}; convert it with iconv -t UTF-8", source) from None
 
 
-def read_text(path: str, fmt: str) -> Item:
-    source = source_name(path)
+def read_bytes(path: str, source: str) -> bytes:
     if path == "-":
-        data = sys.stdin.buffer.read()
-    else:
+        return sys.stdin.buffer.read()
+    try:
         with open(path, "rb") as f:
-            data = f.read()
-    text = decode_utf8(data, source)
+            return f.read()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", source) from None
+
+
+def read_source(path: str, source: str) -> str:
+    return decode_utf8(read_bytes(path, source), source)
+
+
+def read_text(path: str, fmt: str = "text") -> Item:
+    source = source_name(path)
+    text = read_source(path, source)
     return Item({"id": source, "text": text, "meta": {"format": fmt}}, source, None)
