@@ -18,8 +18,12 @@ REGISTRY: dict[str, dict[str, str]] = {
         "rules": "seamline.segmenters.rules:RuleSentences",
         "pysbd": "seamline.segmenters.pysbd_engine:PysbdSentences",
         "spacy": "seamline.segmenters.spacy_engine:SpacySentences",
+        "spacy-senter": "seamline.segmenters.spacy_senter:SpacySenterSentences",
+        "nupunkt": "seamline.segmenters.nupunkt_engine:NupunktSentences",
+        "charboundary": "seamline.segmenters.charboundary_engine:CharBoundarySentences",
     },
-    "paragraph": {"blankline": "seamline.segmenters.layout:BlankLineParagraphs"},
+    "paragraph": {"layout": "seamline.segmenters.layout:LayoutParagraphs",
+                  "blankline": "seamline.segmenters.layout:BlankLineParagraphs"},
     "line": {"newline": "seamline.segmenters.layout:Lines"},
     "legal": {"structure": "seamline.segmenters.legal:LegalSegmenter"},
 }
