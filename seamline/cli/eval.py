@@ -1,23 +1,207 @@
-"""`seamline eval`: compare predicted units with gold segments."""
+"""`seamline eval`: compare predicted units with gold segments; describe chunks."""
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
 
-from seamline.cli.common import OutputOpt
+from seamline.cli.common import OutputOpt, check_choice, open_output, silence_stdout
 from seamline.errors import UsageError
+
+FORMATS = ("auto", "jsonl", "table")
+# Columns of the per-document table on a terminal, when present.
+DOC_COLUMNS = ("f1", "f1_within", "pk", "windowdiff", "b", "chunks", "tokens_max", "retrieval_iou")
 
 
 def eval_command(
-    predictions: List[str] = typer.Argument(..., metavar="PRED...", help="Prediction streams (units or chunks)."),
-    gold: str = typer.Option(..., "--gold", metavar="PATH", help="Gold documents with 'segments'."),
+    predictions: List[str] = typer.Argument(..., metavar="PRED...",
+                                            help="Prediction streams (units or chunks); several give a side-by-side table."),
+    gold: Optional[str] = typer.Option(None, "--gold", metavar="PATH",
+                                       help="Gold documents with 'segments' (JSONL, .gz too). Without it: chunk statistics only."),
+    unit: str = typer.Option("char", "--unit", metavar="char|word|sentence",
+                             help="Units for Pk, WindowDiff and B; sentence uses the gold's meta.sentence_spans, "
+                                  "else the rules sentence segmenter."),
+    convention: str = typer.Option("segeval", "--convention", metavar="segeval|nltk",
+                                   help="Window size and denominators of Pk and WindowDiff: segeval's (default) or NLTK's."),
+    window: Optional[int] = typer.Option(None, "--window", min=0, metavar="K",
+                                         help="Window size for Pk and WindowDiff (default: from each gold document)."),
+    tolerance: Optional[int] = typer.Option(None, "--tolerance", min=0, metavar="N",
+                                            help="Also count boundaries within N characters as found (f1_within)."),
+    n_t: int = typer.Option(2, "--n-t", min=1, metavar="N",
+                            help="B and edit distance: near misses span fewer than N units (segeval's n_t)."),
+    per_doc: bool = typer.Option(False, "--per-doc", help="One record per document before each summary."),
+    allow_missing: bool = typer.Option(False, "--allow-missing",
+                                       help="Skip documents missing on either side or with other text, instead of failing."),
+    fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE",
+                                                   help="Exit 1 when a summary metric is worse than VALUE "
+                                                        "(below it; above it for pk, windowdiff, edit_distance, "
+                                                        "over_budget, ends_inside_sentence). Repeatable."),
+    tokenizer: Optional[str] = typer.Option(None, "--tokenizer", metavar="NAME",
+                                            help="Token counts per chunk: chars, words or a tiktoken encoding "
+                                                 "(default with --max-tokens: cl100k_base)."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, metavar="N",
+                                             help="Count chunks over this token budget."),
+    sentence_engine: Optional[str] = typer.Option(None, "--sentences", metavar="ENGINE",
+                                                  help="Share of chunks that end inside a sentence of this engine (rules, pysbd, spacy)."),
+    questions: Optional[str] = typer.Option(None, "--questions", metavar="PATH",
+                                            help="Questions with reference spans: retrieval precision, recall and IoU."),
+    jit: str = typer.Option("auto", "--jit", metavar="auto|always|never",
+                            help="Compiled kernels: once the input is large (auto), always, or never."),
+    output_format: str = typer.Option("auto", "--format", metavar="auto|jsonl|table",
+                                      help="auto: a table on a terminal, JSON lines otherwise."),
     output: Optional[str] = OutputOpt,
 ) -> None:
-    """Score predicted boundaries against gold segments.
+    """Score predicted boundaries against gold segments, and describe chunks.
 
-    Example:
+    Boundaries are compared at the first non-whitespace character of each
+    segment and unit. Prints JSON lines (a record per document with --per-doc,
+    then one summary with "scope": "all" per PRED file, the last one last), or
+    a table on a terminal.
+
+    Examples:
 
       seamline eval pred.jsonl --gold gold.jsonl
+
+      seamline eval a.jsonl b.jsonl --gold gold.jsonl --unit sentence --tolerance 3
+
+      seamline eval pred.jsonl --gold gold.jsonl --fail-under f1=0.9 --fail-under pk=0.2
+
+      seamline eval chunks.jsonl --max-tokens 512 --sentences rules --questions q.jsonl
     """
-    raise UsageError("eval is not available in this build yet")
+    from seamline.evaluation import metrics
+    from seamline.evaluation.boundaries import UNITS
+    from seamline.formats import check_paths
+
+    check_choice("--unit", unit, UNITS)
+    check_choice("--convention", convention, metrics.CONVENTIONS)
+    check_choice("--format", output_format, FORMATS)
+    metrics.set_jit(jit)
+    thresholds = parse_thresholds(fail_under or [])
+    if predictions.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    check_paths([p for p in predictions] + [p for p in (gold, questions) if p])
+    evaluations = build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc,
+                        allow_missing, tokenizer, max_tokens, sentence_engine)
+    table = output_format == "table" or (output_format == "auto" and output in (None, "-") and sys.stdout.isatty())
+    summaries = show_table(evaluations) if table else write_jsonl(evaluations, output)
+    check_thresholds(summaries, thresholds)
+
+
+def build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc, allow_missing,
+          tokenizer, max_tokens, sentence_engine):
+    """The evaluations to run, one per PRED file; inputs are read only when they run."""
+    from seamline.evaluation.gold import load_gold
+    from seamline.evaluation.retrieval import load_questions
+    from seamline.evaluation.run import Evaluation, Options
+    from seamline.evaluation.stats import ChunkStats
+    from seamline.segmenters import get_segmenter
+    from seamline.tokenizers import get_tokenizer
+
+    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing)
+    if tokenizer is None and max_tokens is not None:
+        tokenizer = "cl100k_base"
+    counter = get_tokenizer(tokenizer) if tokenizer else None
+    checker = get_segmenter("sentence", sentence_engine) if sentence_engine else None
+    fallback = get_segmenter("sentence") if unit == "sentence" else None
+    gold_index = load_gold(gold) if gold else None
+    asked = load_questions(questions) if questions else None
+    for pred in predictions:
+        yield Evaluation(pred, gold_index, options, ChunkStats(counter, max_tokens, checker), asked, fallback)
+
+
+def write_jsonl(evaluations, output: Optional[str]) -> list[dict]:
+    from seamline.formats.jsonl import JsonlWriter
+
+    stream = open_output(output)
+    writer = JsonlWriter(stream)
+    summaries = []
+    try:
+        for evaluation in evaluations:
+            for rec in evaluation.records():
+                writer.write(rec)
+                if rec["scope"] == "all":
+                    summaries.append(rec)
+            writer.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(0) from None
+    finally:
+        if stream is not sys.stdout.buffer:
+            stream.close()
+    return summaries
+
+
+def show_table(evaluations) -> list[dict]:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summaries = []
+    for evaluation in evaluations:
+        docs = []
+        for rec in evaluation.records():
+            (summaries if rec["scope"] == "all" else docs).append(rec)
+        if docs:
+            cols = [c for c in DOC_COLUMNS if any(c in d for d in docs)]
+            table = Table(title=f"{evaluation.pred}: per document")
+            table.add_column("doc")
+            for c in cols:
+                table.add_column(c, justify="right")
+            for d in docs:
+                table.add_row(str(d["doc"]), *[cell(d.get(c)) for c in cols])
+            console.print(table)
+    table = Table(title="seamline eval" + (" (side by side)" if len(summaries) > 1 else ""))
+    table.add_column("metric")
+    for s in summaries:
+        table.add_column(str(s["pred"]), justify="right")
+    names: list[str] = []
+    for s in summaries:
+        names += [k for k in s if k not in names and k not in ("scope", "pred")]
+    for name in names:
+        table.add_row(name, *[cell(s.get(name)) for s in summaries])
+    console.print(table)
+    return summaries
+
+
+def cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def parse_thresholds(items: list[str]) -> list[tuple[str, float]]:
+    from seamline.evaluation.run import HIGHER_IS_BETTER
+
+    out = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in HIGHER_IS_BETTER:
+            raise UsageError(f"--fail-under takes METRIC=VALUE with METRIC one of "
+                             f"{', '.join(HIGHER_IS_BETTER)}; got {item!r}")
+        try:
+            out.append((name, float(value)))
+        except ValueError:
+            raise UsageError(f"--fail-under {item!r}: {value!r} is not a number") from None
+    return out
+
+
+def check_thresholds(summaries: list[dict], thresholds: list[tuple[str, float]]) -> None:
+    from seamline.errors import InputError
+    from seamline.evaluation.run import HIGHER_IS_BETTER
+
+    short = []
+    for summary in summaries:
+        for name, limit in thresholds:
+            value = summary.get(name)
+            if value is None:
+                short.append(f"{summary['pred']}: {name} was not measured (needs --gold, --questions, "
+                             "--max-tokens or --sentences)")
+            elif (value < limit) if HIGHER_IS_BETTER[name] else (value > limit):
+                word = "below" if HIGHER_IS_BETTER[name] else "above"
+                short.append(f"{summary['pred']}: {name} {value:.4g} is {word} {limit:g}")
+    if short:
+        raise InputError("--fail-under: " + "; ".join(short))

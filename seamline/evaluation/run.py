@@ -1,0 +1,258 @@
+"""One prediction stream against gold (and questions): per-document records, then a summary.
+
+Predictions are read one document at a time (the units of a document are
+consecutive), so memory is bounded by the largest document plus the gold index.
+Mismatches with the gold (documents missing on either side, texts that differ)
+are collected and raised together at the end, naming the ids, unless
+allow_missing asks to skip them; the summary then counts them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from seamline.errors import InputError
+from seamline.evaluation import metrics
+from seamline.evaluation.boundaries import char_boundaries, span_starts, to_units, word_starts
+from seamline.evaluation.gold import GoldDoc, digest
+from seamline.evaluation.retrieval import Question, RetrievalScores, score_question
+from seamline.evaluation.stats import ChunkStats
+from seamline.formats import read_inputs
+from seamline.records import check_unit
+
+# Metrics a summary can carry and whether higher is better (for --fail-under).
+HIGHER_IS_BETTER = {
+    "precision": True, "recall": True, "f1": True,
+    "precision_within": True, "recall_within": True, "f1_within": True,
+    "pk": False, "windowdiff": False, "b": True, "edit_distance": False,
+    "retrieval_precision": True, "retrieval_recall": True, "retrieval_iou": True,
+    "over_budget": False, "ends_inside_sentence": False, "tokens_max": False, "tokens_p95": False,
+    "chunks": True,
+}
+
+
+@dataclass
+class Options:
+    unit: str = "char"
+    convention: str = "segeval"
+    window: int | None = None
+    tolerance: int | None = None
+    n_t: int = 2
+    per_doc: bool = False
+    allow_missing: bool = False
+
+
+@dataclass
+class PredDoc:
+    id: str
+    text: str
+    spans: list[tuple[int, int]]
+    source: str
+    line: int | None
+
+
+def read_predictions(path: str) -> Iterator[PredDoc]:
+    """The documents of a unit stream, their text rebuilt from the units.
+
+    Units may overlap (chunks made with an overlap option) but must leave no
+    gap and must not go backwards; the first starts at 0.
+    """
+    current: PredDoc | None = None
+    pieces: list[str] = []
+    covered = 0
+    seen: set[str] = set()
+    for item in read_inputs([path], "jsonl"):
+        rec = item.value
+        if isinstance(rec, dict) and "doc" not in rec and "text" in rec:
+            raise InputError("this is a document, not a unit; eval reads the units or chunks "
+                             "that `seamline segment` or `chunk` wrote", item.source, item.line)
+        unit = check_unit(rec, item.source, item.line)
+        start, end = unit["start"], unit["end"]
+        if current is None or unit["doc"] != current.id:
+            if current is not None:
+                current.text = "".join(pieces)
+                yield current
+            if unit["doc"] in seen:
+                raise InputError(f"units of document {unit['doc']!r} are not consecutive "
+                                 "(it appeared earlier in the stream)", item.source, item.line)
+            seen.add(unit["doc"])
+            if start != 0:
+                raise InputError(f"the first unit of {unit['doc']!r} starts at {start}, not 0",
+                                 item.source, item.line)
+            current, pieces, covered = PredDoc(unit["doc"], "", [], item.source, item.line), [], 0
+        else:
+            prev_start, prev_end = current.spans[-1]
+            if start > covered:
+                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} starts at {start} and leaves a gap "
+                                 f"after offset {covered}", item.source, item.line)
+            if start < prev_start or end < prev_end:
+                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} goes back in the text "
+                                 f"({start}..{end} after {prev_start}..{prev_end})", item.source, item.line)
+        if end > covered:
+            pieces.append(unit["text"][covered - start:])
+            covered = end
+        current.spans.append((start, end))
+    if current is not None:
+        current.text = "".join(pieces)
+        yield current
+
+
+class Evaluation:
+    """Scores of one prediction stream, accumulated over its documents."""
+
+    def __init__(self, pred: str, gold: dict[str, GoldDoc] | None, options: Options,
+                 stats: ChunkStats, questions: dict[str, list[Question]] | None = None,
+                 sentence_segmenter=None):
+        self.pred = pred
+        self.gold = gold
+        self.options = options
+        self.stats = stats
+        self.questions = questions
+        self.sentence_segmenter = sentence_segmenter  # for --unit sentence without gold sentence_spans
+        self.matching = metrics.Matching(0, 0, 0)
+        self.within = metrics.Matching(0, 0, 0)
+        self.pk: list[float] = []
+        self.wd: list[float] = []
+        self.b: list[float] = []
+        self.edits = 0.0
+        self.docs = 0
+        self.seen: set[str] = set()
+        self.unknown: list[tuple[str, str, int | None]] = []
+        self.differing: list[tuple[str, str, int | None, str]] = []
+        self.retrieval = RetrievalScores()
+        self.units_from_rules = 0
+
+    def records(self) -> Iterator[dict]:
+        for doc in read_predictions(self.pred):
+            rec = self.document(doc)
+            if self.options.per_doc and rec is not None:
+                yield rec
+        self.check_missing()
+        yield self.summary()
+
+    def document(self, doc: PredDoc) -> dict | None:
+        self.seen.add(doc.id)
+        rec: dict = {"scope": "doc", "pred": self.pred, "doc": doc.id}
+        if self.gold is not None:
+            gold = self.gold.get(doc.id)
+            if gold is None:
+                self.unknown.append((doc.id, doc.source, doc.line))
+                return None
+            if len(doc.text) != gold.length or digest(doc.text) != gold.digest:
+                why = (f"{len(doc.text)} characters against the gold's {gold.length}"
+                       if len(doc.text) != gold.length else "same length, different characters")
+                self.differing.append((doc.id, doc.source, doc.line, why))
+                return None
+            rec.update(self.against_gold(doc, gold))
+        rec.update(self.stats.add(doc.id, doc.text, doc.spans))
+        if self.questions is not None:
+            rec.update(self.retrieve(doc))
+        self.docs += 1
+        return rec
+
+    def against_gold(self, doc: PredDoc, gold: GoldDoc) -> dict:
+        opt = self.options
+        text = doc.text
+        ref_chars = gold.boundaries
+        hyp_chars = char_boundaries(text, (s for s, _ in doc.spans))
+        exact = metrics.match(ref_chars, hyp_chars, 0)
+        self.matching += exact
+        out = {"gold_boundaries": exact.gold, "pred_boundaries": exact.predicted,
+               "precision": exact.precision, "recall": exact.recall, "f1": exact.f1}
+        if opt.tolerance is not None:
+            near = metrics.match(ref_chars, hyp_chars, opt.tolerance)
+            self.within += near
+            out.update(precision_within=near.precision, recall_within=near.recall, f1_within=near.f1)
+        n, ref, hyp = self.in_units(text, gold, ref_chars, hyp_chars)
+        pk = metrics.pk(n, ref, hyp, opt.window, opt.convention)
+        wd = metrics.windowdiff(n, ref, hyp, opt.window, opt.convention)
+        edits = metrics.boundary_edits(ref, hyp, opt.n_t)
+        if pk.windows > 0:
+            self.pk.append(pk.value)
+            self.wd.append(wd.value)
+        self.b.append(edits.b)
+        self.edits += edits.edit_distance
+        out.update(units=n, k=pk.k, pk=pk.value if pk.windows else None,
+                   windowdiff=wd.value if wd.windows else None, b=edits.b,
+                   edit_distance=edits.edit_distance, additions=edits.additions,
+                   transpositions=edits.transpositions)
+        return out
+
+    def in_units(self, text: str, gold: GoldDoc, ref_chars: list[int], hyp_chars: list[int]):
+        unit = self.options.unit
+        if unit == "char":
+            return len(text), ref_chars, hyp_chars
+        if unit == "word":
+            starts = word_starts(text)
+        elif gold.sentence_starts is not None:
+            starts = gold.sentence_starts
+        else:
+            from seamline.pipeline import segment_document
+            from seamline.records import Document
+
+            self.units_from_rules += 1
+            units = segment_document(Document(gold.id, text), self.sentence_segmenter, "none")
+            starts = span_starts(text, [(u["start"], u["end"]) for u in units])
+        return len(starts), to_units(ref_chars, starts), to_units(hyp_chars, starts)
+
+    def retrieve(self, doc: PredDoc) -> dict:
+        questions = self.questions.get(doc.id, [])
+        local = RetrievalScores()
+        starts = [s for s, _ in doc.spans]
+        for q in questions:
+            scores = score_question(q, doc.spans, starts, len(doc.text), doc.id)
+            local.add(*scores)
+            self.retrieval.add(*scores)
+        return local.summary() if questions else {}
+
+    def check_missing(self) -> None:
+        problems = []
+        missing = [] if self.gold is None else [d for d in self.gold if d not in self.seen]
+        asked = [] if self.questions is None else [d for d in self.questions if d not in self.seen]
+        self.missing, self.asked = missing, asked
+        if self.options.allow_missing:
+            return
+        if self.unknown:
+            problems.append(f"{len(self.unknown)} predicted document(s) not in the gold: {ids(self.unknown)}")
+        if self.differing:
+            first = self.differing[0]
+            problems.append(f"{len(self.differing)} document(s) whose text differs from the gold: "
+                            f"{ids(self.differing)} (first: {first[3]})")
+        if missing:
+            problems.append(f"{len(missing)} gold document(s) with no prediction: {ids(missing)}")
+        if asked:
+            problems.append(f"{len(asked)} questioned document(s) with no prediction: {ids(asked)}")
+        if problems:
+            raise InputError("; ".join(problems) + " (use --allow-missing to score the rest)", self.pred)
+
+    def summary(self) -> dict:
+        opt = self.options
+        out: dict = {"scope": "all", "pred": self.pred, "docs": self.docs}
+        if self.gold is not None:
+            m = self.matching
+            out.update(unit=opt.unit, convention=opt.convention,
+                       gold_boundaries=m.gold, pred_boundaries=m.predicted,
+                       precision=m.precision, recall=m.recall, f1=m.f1)
+            if opt.tolerance is not None:
+                w = self.within
+                out.update(tolerance=opt.tolerance, precision_within=w.precision, recall_within=w.recall,
+                           f1_within=w.f1)
+            out.update(pk=mean(self.pk), windowdiff=mean(self.wd), b=mean(self.b), edit_distance=self.edits)
+            if self.units_from_rules:
+                out["sentence_units_from_rules"] = self.units_from_rules
+            if opt.allow_missing:
+                out.update(missing=len(self.missing), unknown=len(self.unknown), differing=len(self.differing))
+        out.update(self.stats.summary())
+        if self.questions is not None:
+            out.update(self.retrieval.summary())
+        return out
+
+
+def mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def ids(items: list, limit: int = 5) -> str:
+    names = [repr(x[0] if isinstance(x, tuple) else x) for x in items[:limit]]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(names) + more
