@@ -1,24 +1,55 @@
 """`seamline score`: add a boundary strength in [0, 1] to each unit."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import typer
 
-from seamline.cli.common import FilesArg, FromOpt, OutputOpt
-from seamline.errors import UsageError
+from seamline.cli.common import FilesArg, FromOpt, OutputOpt, write_groups
+from seamline.formats import read_inputs
+from seamline.pipeline import unit_groups
+from seamline.records import UnitGroup
+from seamline.segmenters import get_segmenter
+from seamline.topics import METHODS, get_scorer
 
 
 def score(
     files: Optional[List[str]] = FilesArg,
-    method: str = typer.Option("tiling", "--method", metavar="NAME", help="Scoring method."),
+    method: str = typer.Option("tiling", "--method", metavar="NAME", help=f"Scoring method: {', '.join(METHODS)}."),
+    model: Optional[str] = typer.Option(
+        None, "--model", metavar="DIR",
+        help="perplexity: a local Hugging Face causal LM directory (extra 'hf'); embedding: a local "
+             "sentence-transformers directory or 'minilm' (extra 'neural'). Never downloaded."),
+    engine: Optional[str] = typer.Option(None, "--engine", metavar="NAME",
+                                         help="Sentence engine for documents in the input (default rules)."),
+    lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for the sentence engine."),
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
 ) -> None:
-    """Add "score", the strength of the boundary before each unit, in [0, 1].
+    """Add "score", the strength of the boundary before each unit, in [0, 1] (null for the first).
 
-    Example:
+    Reads units (documents are cut into sentences first) and keeps every other
+    field. Methods: tiling (TextTiling depth), c99 (Choi's divisive clustering),
+    embedding (TF-IDF/LSA window cosine), perplexity (Meta-Chunking minima under
+    the shipped n-gram model). `seamline chunk --strategy score` and
+    `segment --by topic` decide boundaries from such scores.
+
+    Examples:
 
       seamline segment doc.txt | seamline score --method tiling
+
+      seamline segment --by paragraph notes.md | seamline score --method c99 > scored.jsonl
     """
-    raise UsageError("no scoring method is available in this build yet")
+    scorer = get_scorer(method, **({"model": model} if model else {}))
+    groups = unit_groups(read_inputs(files or [], input_format),
+                         lambda: get_segmenter("sentence", engine, lang=lang))
+    write_groups(add_scores(groups, scorer), output)
+
+
+def add_scores(groups: Iterable[UnitGroup], scorer) -> Iterator[list[dict]]:
+    for group in groups:
+        units = group.units
+        values = scorer.score([u["text"] for u in units]).values if len(units) > 1 else [0.0]
+        for i, unit in enumerate(units):
+            unit["score"] = None if i == 0 else round(float(values[i]), 6)
+        yield units

@@ -26,6 +26,7 @@ REGISTRY: dict[str, dict[str, str]] = {
                   "blankline": "seamline.segmenters.layout:BlankLineParagraphs"},
     "line": {"newline": "seamline.segmenters.layout:Lines"},
     "legal": {"structure": "seamline.segmenters.legal:LegalSegmenter"},
+    "topic": {"topic": "seamline.segmenters.topic:TopicSegmenter"},
 }
 
 

@@ -1,0 +1,53 @@
+"""`--by topic`: sentences first, then boundary scores, then a decision; emits `topic` units.
+
+Each topic unit carries `score`, the strength of the boundary before it (null
+for the first). Options arrive from `seamline segment`: method, select,
+segments, threshold, min_units, max_units, sentence_engine (--engine), lang.
+"""
+from __future__ import annotations
+
+from seamline.segmenters import REGISTRY, get_segmenter, tile
+from seamline.topics import get_scorer
+from seamline.topics.decide import check_options, decide
+
+
+class TopicSegmenter:
+    name = "topic"
+    kind = "topic"
+
+    def __init__(self, method: str | None = None, select: str | None = None, segments: int | None = None,
+                 threshold: float | None = None, min_units: int | None = None, max_units: int | None = None,
+                 sentence_engine: str | None = None, lang: str = "en", **_options):
+        self.select = check_options(select, threshold, segments, min_units, max_units)
+        self.threshold, self.segments = threshold, segments
+        self.min_units, self.max_units = min_units, max_units
+        self.scorer = get_scorer(method)
+        # The rule engine by default: fast to start, and topic boundaries only need rough sentences.
+        engine = sentence_engine or "rules"
+        self.sentences = get_segmenter(level_of(engine), engine, lang=lang)
+
+    def annotated(self, text: str) -> list[tuple[int, int, dict]]:
+        spans = tile(text, self.sentences.starts(text))
+        if len(spans) < 2:
+            return [(s, e, {"score": None}) for s, e in spans] or [(0, len(text), {"score": None})]
+        scores = self.scorer.score([text[s:e] for s, e in spans])
+        starts = decide(scores, self.select, self.threshold, self.segments, self.min_units, self.max_units)
+        place = getattr(self.scorer, "place", None)
+        if place is not None:
+            starts = place(starts, self.min_units, self.max_units)
+        edges = [0, *starts, len(spans)]
+        out = []
+        for a, b in zip(edges, edges[1:]):
+            score = None if a == 0 else round(float(scores.values[a]), 6)
+            out.append((spans[a][0], spans[b - 1][1], {"score": score}))
+        return out
+
+
+def level_of(engine: str | None) -> str:
+    """The level whose registry names this engine: --engine may name a sentence, line or paragraph engine."""
+    if engine is None or engine in REGISTRY["sentence"]:
+        return "sentence"
+    for level, engines in REGISTRY.items():
+        if level != "topic" and engine in engines:
+            return level
+    return "sentence"  # unknown: let get_segmenter report it with the sentence engines listed

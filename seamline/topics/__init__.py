@@ -1,0 +1,36 @@
+"""Topic segmentation: boundary scores between units, and decisions over them.
+
+A method scores the boundary before each unit (sentence) in [0, 1]; a decision
+(`seamline.topics.decide`) turns scores into segments. Methods:
+
+  tiling      TextTiling (Hearst 1997), NLTK's numbers, no paragraph breaks needed
+  c99         Choi (2000): similarity matrix, rank transform, divisive clustering
+  embedding   cosine between windows of sentence vectors (TF-IDF + LSA by default)
+  perplexity  Meta-Chunking: sentence perplexity under a language model, minima
+
+Modules are imported only when a method is used, so the CLI starts fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+from seamline.errors import UsageError
+
+METHODS = {
+    "tiling": "seamline.topics.tiling:TilingScorer",
+    "c99": "seamline.topics.c99:C99Scorer",
+    "embedding": "seamline.topics.embedding:EmbeddingScorer",
+    "perplexity": "seamline.topics.perplexity:PerplexityScorer",
+}
+DEFAULT_METHOD = "tiling"
+
+
+def get_scorer(method: str | None = None, **options):
+    method = method or DEFAULT_METHOD
+    if method not in METHODS:
+        raise UsageError(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
+    module_name, class_name = METHODS[method].split(":")
+    return getattr(importlib.import_module(module_name), class_name)(**options)
+
+
+__all__ = ["METHODS", "DEFAULT_METHOD", "get_scorer"]
