@@ -12,6 +12,7 @@ from seamline.errors import UsageError
 
 STRATEGIES: dict[str, str] = {
     "pack": "seamline.chunking:pack_strategy",
+    "legal": "seamline.chunkers.legal:legal_strategy",
 }
 
 
