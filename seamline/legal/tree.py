@@ -31,7 +31,7 @@ REFERENCE_WORDS = re.compile(
     r"(?:\b(?:paragraphs?|subparagraphs?|sections?|subsections?|clauses?|subclauses?|articles?|points?|items?|"
     r"parts?|chapters?|titles?|and|or|of|in|under|to|see|with|by|pursuant|than)|§§?)$", re.IGNORECASE)
 TEXT_RANK = 1 << 30
-CAPTION = re.compile(r"^([A-Z][^.\u2014\n]{0,80}?)\.?\u2014|^([A-Z][\w ,;'&/()\-]{0,60}?)\.(?:\s|$)")
+CAPTION = re.compile(r"^([A-Z][^.\u2014\n]{0,80}?)\.\u2014|^([A-Z][\w ,;'&/()\-]{0,60}?)\.(?:\s|$)")
 UPPER_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
 
 
@@ -161,7 +161,8 @@ class Parser:
                 prev, prev_first = content, False
                 continue
             if pending and out:
-                take = not ENUM.match(content) and self.heading(content) is None and (
+                head = self.heading(content)
+                take = not ENUM.match(content) and (head is None or (pending == "title" and head[0] == "heading")) and (
                     pending == "text" or (len(content) <= 200 and not content.endswith((".", ";"))))
                 if take:
                     if pending == "title" and out[-1].heading:
@@ -264,8 +265,11 @@ def _caption(label: str, rest: str) -> str:
         caption = (m.group(1) or m.group(2)).strip()
         words = caption.split()
         capitalised = sum(1 for w in words if w[0].isupper() or not w[0].isalpha())
-        if words and len(words) <= 12 and capitalised >= 0.6 * len(words):
+        # "(a) In general.—" is a caption as written; "(a) Each order. ..." only if Title Cased
+        if words and len(words) <= 12 and (m.group(1) or capitalised >= 0.6 * len(words)):
             return f"{label} {caption}"
+    if rest and _titled(rest):
+        return f"{label} {rest}"
     return label
 
 

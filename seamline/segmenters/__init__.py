@@ -42,7 +42,7 @@ def default_engine(level: str) -> str:
     return engines(level)[0]
 
 
-def get_segmenter(level: str, engine: str | None = None, **options) -> Segmenter:
+def get_segmenter(level: str, engine: str | None = None, /, **options) -> Segmenter:
     if level not in REGISTRY:
         raise UsageError(f"unknown level --by {level!r}; choose one of {', '.join(levels())}")
     engine = engine or default_engine(level)

@@ -1,0 +1,146 @@
+"""Legal segmenter on short passages written for the tests: families, paths, levels, references."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, assert_tiles, records, run_cli
+from seamline.errors import UsageError
+from seamline.legal import detect_family, find_refs, provision_spans
+from seamline.segmenters import get_segmenter
+
+HERE = FIXTURES / "legal"
+
+
+def text_of(name: str) -> str:
+    return (HERE / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def units(name: str, **options) -> list[dict]:
+    seg = get_segmenter("legal", **options)
+    text = text_of(name)
+    out = []
+    for seq, (start, end, fields) in enumerate(seg.annotated(text)):
+        out.append({"seq": seq, "start": start, "end": end, "text": text[start:end], **fields})
+    assert_tiles(text, out)
+    return out
+
+
+def by_start(units_: list[dict], prefix: str) -> dict:
+    return next(u for u in units_ if u["text"].startswith(prefix))
+
+
+@pytest.mark.parametrize("name,family", [("statute", "statute"), ("regulation", "regulation"), ("eu", "eu"),
+                                         ("contract", "contract"), ("policy", "policy")])
+def test_family_detection(name, family):
+    assert detect_family(text_of(name)) == family
+
+
+def test_statute_path_down_to_clause():
+    u = units("statute")
+    clause = by_start(u, "(ii) only periodicals")
+    assert clause["path"] == ["Title 9", "Chapter 2", "§ 201", "(b)", "(3)", "(B)", "(ii)"]
+    assert clause["level"] == "clause"
+    assert by_start(u, "(A) is held")["level"] == "subparagraph"
+    assert by_start(u, "(a) In general")["heading"] == "(a) In general"
+
+
+def test_letter_i_after_h_is_a_subsection_not_a_clause():
+    u = units("statute")
+    item = by_start(u, "(i) Applicability")
+    assert item["level"] == "subsection"
+    assert item["path"][-2:] == ["§ 201", "(i)"]
+
+
+def test_regulation_sections_and_paragraphs():
+    u = units("regulation")
+    assert by_start(u, "§ 39.13")["path"] == ["Part 39", "Subpart A", "§ 39.13"]
+    ii = by_start(u, "(ii) An airplane")
+    assert ii["path"][-3:] == ["(b)", "(2)", "(ii)"]
+    assert ii["level"] == "clause"
+
+
+def test_eu_article_takes_its_title_line_and_points_their_text():
+    u = units("eu")
+    art = by_start(u, "Article 5")
+    assert art["heading"] == "Article 5 \u2014 Principles relating to processing of personal data"
+    point = by_start(u, "(a)")
+    assert "processed lawfully" in point["text"]
+    assert point["path"] == ["Chapter II", "Article 5", "1.", "(a)"]
+    assert point["level"] == "point"
+    assert by_start(u, "Article 12")["path"] == ["Chapter II", "Section 1", "Article 12"]
+
+
+def test_contract_recitals_definitions_articles_exhibits():
+    u = units("contract")
+    assert [x["level"] for x in u if x["text"].startswith("WHEREAS")] == ["recital", "recital"]
+    assert by_start(u, "ARTICLE I")["heading"] == "ARTICLE I \u2014 DEFINITIONS"
+    d = by_start(u, '"Products"')
+    assert d["level"] == "definition" and d["path"][-1] == "\u201cProducts\u201d"
+    assert by_start(u, "(b) Each order")["path"][-3:] == ["Article II", "Section 2.01", "(b)"]
+    assert by_start(u, "EXHIBIT A")["level"] == "schedule"
+    assert by_start(u, "2. Red")["path"][-2:] == ["Exhibit A", "2."]
+
+
+def test_policy_numbered_sections():
+    u = units("policy")
+    sub = by_start(u, "1.2 Usage")
+    assert sub["path"][-2:] == ["1.", "1.2"] and sub["level"] == "subsection"
+    assert by_start(u, "3. Your Choices")["heading"] == "3. Your Choices"
+
+
+def test_enumerations_in_running_text_do_not_start_provisions():
+    u = units("wrapped")
+    starts = [x["text"].split()[0] for x in u]
+    # "(b) of section 3" and "section 5 of the Act" begin lines but continue a sentence
+    assert starts == ["Section", "The", "(a)", "(b)"]
+    assert "section 5" in by_start(u, "The rules")["meta"]["refs"]
+    assert by_start(u, "(a) Each member")["text"].count("\n") == 3  # wrapped lines stay in (a)
+
+
+def test_level_groups_provisions_and_keeps_headings_above_apart():
+    u = units("statute", level="section")
+    assert [x["text"].split()[0] for x in u] == ["TITLE", "CHAPTER", "§", "§"]
+    assert by_start(u, "§ 201")["text"].rstrip().endswith("applies to all libraries.")
+    eu = units("eu", level="article")
+    assert [x["level"] for x in eu] == ["chapter", "article", "section", "article"]
+
+
+def test_level_absent_from_document_gives_finest_units():
+    assert len(units("policy", level="article")) == len(units("policy"))
+
+
+def test_unknown_family_and_level_are_usage_errors():
+    with pytest.raises(UsageError):
+        get_segmenter("legal", family="treaty")
+    with pytest.raises(UsageError):
+        get_segmenter("legal", level="chapterette")
+
+
+def test_references():
+    refs = find_refs("as provided in paragraph (a) of section 5(b)(2), Articles 13 and 14, § 107 and 42 U.S.C. 1983")
+    assert refs == ["paragraph (a)", "section 5(b)(2)", "Articles 13 and 14", "§ 107", "42 U.S.C. 1983"]
+
+
+@pytest.mark.parametrize("text", ["", " \n\t \n", "Word", "(a)", "§", "Article 5", "\n\n(a)\n\n", "CHAPTER I\n"])
+def test_odd_inputs_tile(text):
+    spans = provision_spans(text)
+    pos = 0
+    for start, end, fields in spans:
+        assert start == pos and fields["path"]
+        pos = end
+    assert pos == len(text)
+
+
+def test_cli_segment_legal_with_family_and_level(tmp_path: Path):
+    doc = {"id": "act", "text": text_of("statute")}
+    proc = run_cli("segment", "--by", "legal", "--family", "statute", "--level", "section",
+                   stdin=json.dumps(doc) + "\n", check=True)
+    recs = records(proc.stdout)
+    assert_tiles(doc["text"], recs)
+    assert all(r["kind"] == "section" and r["path"] for r in recs)
+    assert [r["level"] for r in recs] == ["title", "chapter", "section", "section"]
+    bad = run_cli("segment", "--by", "legal", "--level", "nope", stdin=json.dumps(doc) + "\n")
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
