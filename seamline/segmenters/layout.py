@@ -4,7 +4,7 @@
 line always ends a paragraph; a single line break ends one too when the text
 is not hard-wrapped (one paragraph per line), and in hard-wrapped text or PDF
 extractions when the line before it stops well short of the wrap width after
-sentence-final punctuation, or the next line is indented more than the body
+sentence-final punctuation (the next line's first word would have fitted), or the next line is indented more than the body
 or starts with a list marker. `blankline` splits at blank lines only.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ _LIST_MARKER = re.compile(r"[ \t]*(?:[-*\u2022\u25aa\u2013\u2014]\s|\(?[0-9]{1,3
                           r"|\([ivxlcIVXLC]{1,6}\)\s|\u00a7)")
 _ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\"'\u201d\u2019)\]]\s*$")
 _INDENT = re.compile(r"[ \t\u00a0]*")
-SHORT_LINE = 0.75     # a line shorter than this share of the wrap width can end a paragraph
+SHORT_LINE = 0.75     # lines at least this share of the wrap width count as wrapped
 WRAPPED_SHARE = 0.5   # the share of lines ending near the width that marks hard-wrapped text
 
 
@@ -90,8 +90,10 @@ def _breaks_wrapped(prev: str, line: str, width: int, indent: int) -> bool:
         return True
     if len(_INDENT.match(line).group()) > indent:
         return True   # a first-line indent
-    short = len(prev.rstrip()) < SHORT_LINE * width
-    return short and bool(_ENDS_SENTENCE.search(prev))
+    # the line stopped early: the next line's first word would have fitted on it
+    first_word = len(line.split(None, 1)[0])
+    fits = len(prev.rstrip()) + 1 + first_word <= width
+    return fits and bool(_ENDS_SENTENCE.search(prev))
 
 
 class Lines:

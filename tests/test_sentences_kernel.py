@@ -1,0 +1,94 @@
+"""The Numba sentence kernel against its plain-Python reference on random inputs."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from seamline.kernels import sentences as K
+from seamline.sbd.model import SentenceModel, codes_of
+
+pytestmark = pytest.mark.kernels
+ALPHABET = list("aeiouxyzAEIOUXYZ0123456789") + list("     \n\n\t.,;:!?\"'()[]«»§-…。、！？") + ["\u00e9", "\u00df", "中", "😀"]
+
+
+def reference_starts(text: str, model: SentenceModel) -> list[int]:
+    """Plain Python, written without the kernel's candidate scan: every token gap and glued sentence end."""
+    cls = lambda c: model.classes[ord(c)] if ord(c) < 0x10000 else K.LETTER   # noqa: E731
+    space = lambda c: cls(c) in (K.SPACE, K.NEWLINE)                          # noqa: E731
+    mask = model.weights.size - 1
+    out, n = [], len(text)
+    codes = codes_of(text).tolist()
+    classes, lower = model.classes.tolist(), model.lower.tolist()
+    for i in range(1, n):
+        if space(text[i]) and not space(text[i - 1]):
+            j = i
+            while j < n and space(text[j]):
+                j += 1
+            if j == n:
+                continue
+            e, s = i, j
+        elif cls(text[i]) in (K.UPPER, K.LETTER, K.OPEN) and cls(text[i - 1]) in (K.TERM, K.CLOSE):
+            j = i - 1
+            while j > 0 and cls(text[j]) == K.CLOSE and i - j < 4:
+                j -= 1
+            if cls(text[j]) != K.TERM:
+                continue
+            e = s = i
+        else:
+            continue
+        row = K.plain("fill_features")(codes, classes, lower, e, s, mask, np.zeros(K.FEATURES, np.int64))
+        if sum(float(model.weights[k]) for k in row) > model.threshold:
+            out.append(s)
+    return out
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 300)))
+
+
+def test_kernel_matches_reference_on_random_text():
+    model = SentenceModel.load()
+    jit = K.jitted()
+    rng = random.Random(7)
+    for _ in range(200):
+        text = random_text(rng)
+        codes = codes_of(text)
+        out = np.empty(len(text) + 1, np.int64)
+        count = jit.find_starts(codes, model.classes, model.lower, model.weights, model.threshold, out)
+        assert out[:count].tolist() == reference_starts(text, model), repr(text)
+
+
+def test_features_match_between_plain_and_compiled():
+    model = SentenceModel.load()
+    jit = K.jitted()
+    rng = random.Random(11)
+    mask = model.weights.size - 1
+    for _ in range(50):
+        text = random_text(rng)
+        codes = codes_of(text)
+        pos_a, rows_a = np.empty(len(text) + 1, np.int64), np.empty((len(text) + 1, K.FEATURES), np.int64)
+        pos_b, rows_b = pos_a.copy(), rows_a.copy()
+        na = jit.candidate_features(codes, model.classes, model.lower, mask, pos_a, rows_a)
+        nb = K.plain("candidate_features")(codes.tolist(), model.classes.tolist(), model.lower.tolist(), mask,
+                                           pos_b, rows_b)
+        assert na == nb
+        assert (pos_a[:na] == pos_b[:nb]).all() and (rows_a[:na] == rows_b[:nb]).all()
+
+
+def test_train_epoch_lowers_the_loss():
+    jit = K.jitted()
+    rng = np.random.RandomState(0)
+    feats = rng.randint(1, 64, size=(400, K.FEATURES)).astype(np.int64)
+    feats[:, 0] = 0
+    feats[:, 1] = 64 + rng.randint(0, 2, size=400)      # one feature of its own decides the label
+    labels = (feats[:, 1] - 64).astype(np.float64)
+    weights, sq = np.zeros(128), np.zeros(128)
+    order = np.arange(400, dtype=np.int64)
+    first = jit.train_epoch(feats, labels, np.ones(400), order, weights, sq, 0.5, 0.0)
+    for _ in range(20):
+        last = jit.train_epoch(feats, labels, np.ones(400), order, weights, sq, 0.5, 0.0)
+    assert last < first * 0.7
+    scores = weights[feats].sum(axis=1)
+    assert ((scores > 0) == (labels > 0)).mean() > 0.95
