@@ -14,7 +14,7 @@ from seamline.pipeline import segment_document
 from seamline.records import Document
 from seamline.segmenters import REGISTRY, get_segmenter
 
-BASIC_ENGINES = [("sentence", "rules"), ("sentence", "pysbd"), ("sentence", "spacy"),
+BASIC_ENGINES = [("sentence", "learned"), ("sentence", "rules"), ("sentence", "pysbd"), ("sentence", "spacy"),
                  ("paragraph", "blankline"), ("line", "newline")]
 # pysbd is slow on long inputs (about 100 kB/s here even in bounded pieces), so the
 # wrapped engines get a slice of each long text and the fast ones get all of it.
