@@ -39,7 +39,7 @@ def lower(table, c):
 
 def mix(h, x):
     """One FNV-1a style step on 32-bit values; exact in int64 and in Python ints."""
-    return (((h ^ (x & _M32)) * _PRIME) & _M32) ^ (h >> 13)
+    return (((h ^ (int(x) & _M32)) * _PRIME) & _M32) ^ (h >> 13)
 
 
 def hash_lower(codes, low, lo, hi, seed):
