@@ -78,7 +78,7 @@ def eval_command(
     check_choice("--format", output_format, FORMATS)
     metrics.set_jit(jit)
     thresholds = parse_thresholds(fail_under or [])
-    if predictions.count("-") > 1:
+    if [*predictions, gold, questions].count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     check_paths([p for p in predictions] + [p for p in (gold, questions) if p])
     evaluations = build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc,
@@ -153,8 +153,8 @@ def show_table(evaluations) -> list[dict]:
             console.print(table)
     table = Table(title="seamline eval" + (" (side by side)" if len(summaries) > 1 else ""))
     table.add_column("metric")
-    for s in summaries:
-        table.add_column(str(s["pred"]), justify="right")
+    for label in labels([s["pred"] for s in summaries]):
+        table.add_column(label, justify="right", overflow="fold")
     names: list[str] = []
     for s in summaries:
         names += [k for k in s if k not in names and k not in ("scope", "pred")]
@@ -162,6 +162,14 @@ def show_table(evaluations) -> list[dict]:
         table.add_row(name, *[cell(s.get(name)) for s in summaries])
     console.print(table)
     return summaries
+
+
+def labels(paths: list[str]) -> list[str]:
+    """File names as column headers; whole paths only where two names collide."""
+    import os
+
+    names = [os.path.basename(p) or p for p in paths]
+    return [n if names.count(n) == 1 else p for n, p in zip(names, paths)]
 
 
 def cell(value) -> str:
