@@ -13,7 +13,7 @@ nearest unit start (sentence), so any text works, with or without blank lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -150,7 +150,11 @@ class TilingScorer:
         result = Scores.empty(n)
         if n < 2 or len(word_list) <= self.params.w:
             return result
-        depth = gap_depths(word_list, self.params)
+        # Blocks of k pseudo-sentences cannot see a change in a document of a few
+        # blocks; short documents get k down to a quarter of their pseudo-sentences.
+        n_seq = -(-len(word_list) // self.params.w)
+        params = replace(self.params, k=max(2, min(self.params.k, n_seq // 4)))
+        depth = gap_depths(word_list, params)
         starts = unit_word_start[1:]
         for g, d in enumerate(depth):
             unit = nearest_start(starts, (g + 1) * self.params.w) + 1
