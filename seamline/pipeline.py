@@ -18,9 +18,15 @@ from seamline.segmenters import Segmenter, tile
 def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all") -> list[dict]:
     """Units of one document; structural segmenters add fields (path, heading, level, score)."""
     annotated = getattr(segmenter, "annotated", None)
+    headings = heading_marks(doc)
     if annotated is None:
-        spans = tile(doc.text, segmenter.starts(doc.text))
-        return list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+        starts = segmenter.starts(doc.text)
+        if headings:
+            # a heading the reader found (Markdown, HTML, PDF) is a unit of its own
+            starts = [*starts, *(h[0] for h in headings), *(h[1] for h in headings)]
+        spans = tile(doc.text, starts)
+        units = list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+        return add_paths(units, headings) if headings else units
     triples = annotated(doc.text)
     check_tiling(doc, [(s, e) for s, e, _ in triples], segmenter)
     units = list(units_from_spans(doc, [(s, e) for s, e, _ in triples], segmenter.kind, meta_mode))
@@ -29,7 +35,53 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
         unit.update(fields)
         if meta is not None:
             unit["meta"] = {**meta, **unit["meta"]} if "meta" in unit else meta
-    return units
+    return add_paths(units, headings) if headings else units
+
+
+def heading_marks(doc: Document) -> list[tuple[int, int, int, str]]:
+    """(start, end, level, title) of the headings a reader recorded in meta.headings, if well formed.
+
+    Anything else under that name (a user's own meta) is left alone.
+    """
+    raw = doc.meta.get("headings") if doc.meta else None
+    if not isinstance(raw, list) or not raw:
+        return []
+    marks = []
+    n = len(doc.text)
+    for h in raw:
+        if not isinstance(h, dict):
+            return []
+        start, end, level, title = h.get("start"), h.get("end"), h.get("level"), h.get("title")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(level, int)
+                and isinstance(title, str) and 0 <= start <= end <= n):
+            return []
+        marks.append((start, end, level, title))
+    return sorted(marks)
+
+
+def add_paths(units: list[dict], headings: list[tuple[int, int, int, str]]) -> list[dict]:
+    """Give each unit the heading path in effect where its text begins; units that have a path keep it."""
+    stack: list[tuple[int, str]] = []
+    i = 0
+    out = []
+    for unit in units:
+        text = unit["text"]
+        begin = unit["start"] + len(text) - len(text.lstrip())
+        while i < len(headings) and headings[i][0] <= begin:
+            _, _, level, title = headings[i]
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, title))
+            i += 1
+        if "path" in unit:
+            out.append(unit)
+            continue
+        fields = {k: v for k, v in unit.items() if k != "meta"}
+        fields["path"] = [title for _, title in stack]
+        if "meta" in unit:
+            fields["meta"] = unit["meta"]
+        out.append(fields)
+    return out
 
 
 def check_tiling(doc: Document, spans: list[tuple[int, int]], segmenter: Segmenter) -> None:

@@ -28,6 +28,15 @@ FilesArg = typer.Argument(None, metavar="FILE", show_default=False,
 OutputOpt = typer.Option(None, "--output", "-o", metavar="PATH", help="Write records here instead of standard output.")
 FromOpt = typer.Option(None, "--from", metavar="FORMAT",
                        help=f"Read inputs as this format instead of guessing from the extension ({', '.join(FORMATS)}).")
+InputsArg = typer.Argument(None, metavar="FILE|DIR|GLOB", show_default=False,
+                           help="Input files, directories (walked for known extensions) or quoted globs "
+                                "('docs/**/*.pdf'); none or '-' reads standard input.")
+JobsOpt = typer.Option(1, "--jobs", "-j", min=1, metavar="N",
+                       help="Process N files at once in worker processes; output stays in input order.")
+KeepGoingOpt = typer.Option(False, "--keep-going",
+                            help="Go on after a file fails; list the failures at the end (exit status still 1).")
+FormatOpt = typer.Option("jsonl", "--format", metavar="jsonl|text",
+                         help="Output: JSON Lines (the stream format), or text: one unit a line, for reading.")
 MetaOpt = typer.Option("all", "--meta", metavar="all|first|none",
                        help="Which units carry the document's meta and extra fields: every unit, the first, or none.")
 
@@ -51,15 +60,19 @@ def open_output(path: Optional[str]) -> BinaryIO:
         raise UsageError(f"cannot write {path!r}: {err.strerror}") from None
 
 
-def write_groups(groups: Iterable[list[dict]], output: Optional[str]) -> int:
+def write_groups(groups: Iterable[list[dict]], output: Optional[str], fmt: str = "jsonl") -> int:
     """Write each document's records, flushing after each so pipes see them at once."""
+    from seamline.formats.writers import encoder
+
+    encode = encoder(fmt)
     stream = open_output(output)
-    writer = JsonlWriter(stream)
+    count = 0
     try:
         for records in with_progress(groups):
             for rec in records:
-                writer.write(rec)
-            writer.flush()
+                stream.write(encode(rec))
+                count += 1
+            stream.flush()
     except BrokenPipeError:
         # The reader went away (`seamline ... | head`): a normal end, status 0.
         # Caught here because the option parser underneath would exit 1 on it.
@@ -68,7 +81,69 @@ def write_groups(groups: Iterable[list[dict]], output: Optional[str]) -> int:
     finally:
         if stream is not sys.stdout.buffer:
             stream.close()
-    return writer.count
+    return count
+
+
+def write_pieces(pieces: Iterable, output: Optional[str], paths: List[str]) -> None:
+    """Write batch output (seamline.batch.Piece) as it comes, with a files-and-bytes bar on a terminal."""
+    from seamline.batch import file_size
+
+    stream = open_output(output)
+    try:
+        with BatchProgress(len(paths), sum(file_size(p) for p in paths)) as progress:
+            for piece in pieces:
+                if piece.data:
+                    stream.write(piece.data)
+                    stream.flush()
+                if piece.done:
+                    progress.advance(piece.size)
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(0) from None
+    finally:
+        if stream is not sys.stdout.buffer:
+            stream.close()
+
+
+class BatchProgress:
+    """A rich bar of files and bytes on standard error, only when it is a terminal.
+
+    It appears after `delay` seconds, so short runs stay silent, and is
+    removed when the run ends.
+    """
+
+    def __init__(self, files: int, total_bytes: int, delay: float = 0.5):
+        self.files, self.total_bytes, self.delay = files, total_bytes, delay
+        self.done_files = self.done_bytes = 0
+        self.enabled = sys.stderr.isatty() and files > 1
+        self.started = time.monotonic()
+        self.bar = self.task = None
+
+    def __enter__(self) -> "BatchProgress":
+        return self
+
+    def advance(self, nbytes: int) -> None:
+        self.done_files += 1
+        self.done_bytes += nbytes
+        if not self.enabled:
+            return
+        if self.bar is None and time.monotonic() - self.started > self.delay:
+            from rich.console import Console
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("{task.fields[files]}"), BarColumn(), DownloadColumn(),
+                                TimeElapsedColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("files", total=max(self.total_bytes, 1), files="")
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done_bytes,
+                            files=f"{self.done_files}/{self.files} files")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def silence_stdout() -> None:

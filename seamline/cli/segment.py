@@ -5,9 +5,11 @@ from typing import List, Optional
 
 import typer
 
-from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, check_choice, write_groups
-from seamline.formats import read_inputs
-from seamline.pipeline import segment_items
+from seamline.batch import Failures, expand_inputs, run_files, segment_work
+from seamline.cli.common import (FormatOpt, FromOpt, InputsArg, JobsOpt, KeepGoingOpt, MetaOpt, OutputOpt,
+                                 check_choice, write_pieces)
+from seamline.formats import format_for
+from seamline.formats.writers import encoder
 from seamline.records import META_MODES
 from seamline.segmenters import REGISTRY, get_segmenter
 
@@ -17,7 +19,7 @@ BUILT_ON_SENTENCES = ("topic",)
 
 
 def segment(
-    files: Optional[List[str]] = FilesArg,
+    files: Optional[List[str]] = InputsArg,
     by: str = typer.Option("sentence", "--by", metavar="LEVEL", help=f"Unit level: {', '.join(REGISTRY)}."),
     engine: Optional[str] = typer.Option(
         None, "--engine", metavar="NAME",
@@ -39,12 +41,17 @@ def segment(
     meta: str = MetaOpt,
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
+    jobs: int = JobsOpt,
+    keep_going: bool = KeepGoingOpt,
+    out_format: str = FormatOpt,
 ) -> None:
     """Cut documents into units (sentences, paragraphs, lines, topics, provisions) that tile them exactly.
 
-    Reads documents ({"id", "text", "meta"} per JSON line, or whole text/Markdown/PDF
-    files) and writes one unit per line: {"doc", "seq", "kind", "start", "end", "text"}.
-    Concatenating the units of a document gives it back byte for byte.
+    Reads documents ({"id", "text", "meta"} per JSON line, .json, .jsonl.gz, or whole
+    text, Markdown, HTML and PDF files; directories are walked) and writes one unit per
+    line: {"doc", "seq", "kind", "start", "end", "text"}. Concatenating the units of a
+    document gives it back byte for byte. Units of Markdown, HTML and PDF files carry
+    the heading `path` they sit under.
 
     Examples:
 
@@ -53,8 +60,15 @@ def segment(
       seamline segment --by paragraph report.pdf -o paragraphs.jsonl
 
       cat docs.jsonl | seamline segment --engine pysbd --lang de
+
+      seamline segment -j 2 --keep-going reports/ 'scans/**/*.pdf' -o units.jsonl
+
+      seamline segment --format text notes.md | less
     """
     check_choice("--meta", meta, META_MODES)
+    encode = encoder(out_format)
+    format_for("-", input_format)  # an unknown --from is a usage error before any input is read
+    paths = expand_inputs(files or [])
     options = {"lang": lang}
     extra = {"method": method, "select": select, "segments": segments, "threshold": threshold,
              "min_units": min_units, "max_units": max_units, "family": family, "level": level}
@@ -62,4 +76,8 @@ def segment(
     if by in BUILT_ON_SENTENCES and engine is not None:
         options["sentence_engine"], engine = engine, None
     segmenter = get_segmenter(by, engine, **options)
-    write_groups(segment_items(read_inputs(files or [], input_format), segmenter, meta), output)
+    failures = Failures()
+    work = segment_work(segmenter, meta, input_format, encode)
+    write_pieces(run_files(paths, work, jobs, keep_going, failures), output, paths)
+    if failures.messages:
+        raise failures.error()

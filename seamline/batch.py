@@ -1,0 +1,207 @@
+"""Many inputs at once: directories, globs, parallel workers, output in input order.
+
+`expand_inputs` turns the command line's DIR_OR_GLOB arguments into a list of
+files (missing ones are usage errors, found before any output). `run_files`
+processes them with a `work` function that turns one file into encoded output
+pieces, one per document:
+
+- with one job, in this process, streaming: each document's output is
+  yielded as soon as it is ready, so the first record leaves before the input
+  ends and memory holds one document;
+- with N jobs, in N worker processes, a few files ahead of the writer; each
+  file's output comes back whole and is yielded in input order, so the output
+  bytes are the same whatever N is.
+
+A failing file raises its error after every earlier file's output (and the
+failing file's good documents before the bad one) has been yielded. With
+keep_going the failure is recorded instead and the run goes on; the caller
+lists the failures at the end.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from seamline.errors import InputError, SeamlineError, UsageError
+from seamline.formats import EXTENSIONS
+
+GLOB_CHARS = "*?["
+# One file's output: the encoded records of each of its documents.
+Work = Callable[[str], Iterator[bytes]]
+
+
+@dataclass
+class Piece:
+    """Output of (part of) one input file, in input order."""
+
+    path: str
+    data: bytes
+    done: bool  # the file is finished (its last piece)
+    size: int = 0  # the file's size in bytes, on its last piece
+    error: SeamlineError | None = None
+
+
+@dataclass
+class Failures:
+    """Errors of files that failed under --keep-going."""
+
+    messages: list[str] = field(default_factory=list)
+    files: int = 0
+
+    def error(self) -> InputError:
+        listed = "\n".join(f"  {m}" for m in self.messages)
+        return InputError(f"{len(self.messages)} of {self.files} inputs failed (--keep-going):\n{listed}")
+
+
+# ---------------------------------------------------------------- inputs
+
+# A directory walk leaves out plain .json: beside documents it is mostly
+# metadata (manifests, sidecars). Name .json documents or match them with a glob.
+WALK_EXTENSIONS = tuple(ext for ext in EXTENSIONS if ext != ".json")
+
+
+def readable(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return not name.startswith(".") and name.endswith(WALK_EXTENSIONS)
+
+
+def walk(directory: str) -> list[str]:
+    """Files under a directory with a known extension, hidden ones left out, in sorted order."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, f) for f in sorted(files) if readable(f)]
+    return found
+
+
+def expand_inputs(args: Iterable[str]) -> list[str]:
+    """Files for FILE, DIR and GLOB arguments, in the order given; '-' stays standard input."""
+    out: list[str] = []
+    for arg in args:
+        if arg == "-" or os.path.isfile(arg):
+            out.append(arg)
+        elif os.path.isdir(arg):
+            found = walk(arg)
+            if not found:
+                known = ", ".join(sorted(WALK_EXTENSIONS))
+                raise UsageError(f"directory {arg!r} holds no input files (looked for {known})")
+            out += found
+        elif any(c in arg for c in GLOB_CHARS):
+            matches = sorted(glob.glob(arg, recursive=True))
+            found = []
+            for match in matches:
+                found += walk(match) if os.path.isdir(match) else [match] if os.path.isfile(match) else []
+            if not found:
+                raise UsageError(f"no input files match {arg!r}")
+            out += found
+        else:
+            raise UsageError(f"input file {arg!r} does not exist")
+    return out or ["-"]
+
+
+def file_size(path: str) -> int:
+    try:
+        return 0 if path == "-" else os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+# ---------------------------------------------------------------- running
+
+def run_files(paths: list[str], work: Work, jobs: int = 1, keep_going: bool = False,
+              failures: Failures | None = None) -> Iterator[Piece]:
+    """Pieces of output in input order; see the module docstring for errors and keep_going."""
+    failures = failures if failures is not None else Failures()
+    failures.files = len(paths)
+    if jobs <= 1 or len(paths) <= 1 or "-" in paths:
+        source = _serial(paths, work)
+    else:
+        source = _parallel(paths, work, jobs)
+    for piece in source:
+        if piece.error is not None:
+            if not keep_going or not isinstance(piece.error, InputError):
+                yield Piece(piece.path, piece.data, False)
+                raise piece.error
+            failures.messages.append(str(piece.error))
+            piece = Piece(piece.path, piece.data, True, piece.size)
+        yield piece
+
+
+def _serial(paths: list[str], work: Work) -> Iterator[Piece]:
+    for path in paths:
+        try:
+            for data in work(path):
+                yield Piece(path, data, False)
+        except SeamlineError as err:
+            yield Piece(path, b"", True, file_size(path), err)
+            continue
+        yield Piece(path, b"", True, file_size(path))
+
+
+# Set before the worker processes fork, so they inherit the work function
+# (a segmenter with a loaded model) without pickling it.
+_WORK: Work | None = None
+
+
+def _work_in_child(path: str) -> tuple[bytes, str | None, int]:
+    """One whole file in a worker: (output, error message, exit status)."""
+    parts: list[bytes] = []
+    try:
+        for data in _WORK(path):
+            parts.append(data)
+    except SeamlineError as err:
+        return b"".join(parts), str(err), err.exit_status
+    except Exception as err:  # a bug of ours: still reported, in one line
+        return b"".join(parts), f"{path}: internal error: {type(err).__name__}: {err}", 1
+    return b"".join(parts), None, 0
+
+
+def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
+    import multiprocessing
+    import signal
+
+    global _WORK
+    _WORK = work
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    # Workers ignore Ctrl-C: the parent handles it and ends them.
+    pool = context.Pool(jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
+        pending: deque = deque()
+        queue = iter(paths)
+        ahead = 2 * jobs  # files in flight: enough to keep workers busy, few enough to bound memory
+        for path in queue:
+            pending.append((path, pool.apply_async(_work_in_child, (path,))))
+            if len(pending) >= ahead:
+                break
+        while pending:
+            path, result = pending.popleft()
+            data, message, status = result.get()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.apply_async(_work_in_child, (nxt,))))
+            error = None
+            if message is not None:
+                error = (InputError if status == 1 else UsageError)(message)
+            yield Piece(path, data, True, file_size(path), error)
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORK = None
+
+
+# ---------------------------------------------------------------- segment
+
+def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
+    """The work of `seamline segment` on one file: its documents' units, encoded."""
+    from seamline.formats import format_for, read_one
+    from seamline.pipeline import segment_items
+
+    def work(path: str) -> Iterator[bytes]:
+        for units in segment_items(read_one(path, format_for(path, forced)), segmenter, meta_mode):
+            yield b"".join(encode(unit) for unit in units)
+
+    return work
