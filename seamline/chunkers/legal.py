@@ -6,8 +6,7 @@ fits the budget is one chunk; one that does not is split into its children,
 recursively, down to single units, and a unit over the budget is cut at token
 boundaries. Neighbouring provisions that each fit whole are merged while the
 sum fits: a chunk is either several whole sibling provisions or lies inside
-one provision, never part of one provision plus part of another. The heading
-and lead-in text of a provision may join its first child's chunk.
+one provision, never part of one provision plus text of another.
 
 With `--with-headings` each chunk gets `context`: the headings of its path
 that are not inside the chunk, one per line. `text` stays exactly
@@ -131,12 +130,12 @@ class _Planner:
             out.append(chunk)
         return out
 
-    def _joinable(self, prev: _Chunk, nxt: _Chunk, depth: int) -> bool:
-        if prev.whole and nxt.whole:
-            return True
-        # the parent's own heading and lead-in may open its first child's chunk
-        return prev.whole and all(len(self.paths[i]) <= depth for i in range(prev.first, prev.last)) \
-            and nxt.start == self.units[nxt.first]["start"]
+    @staticmethod
+    def _joinable(prev: _Chunk, nxt: _Chunk, depth: int) -> bool:
+        # Only whole provisions merge. A split provision's heading stays a chunk of its own
+        # rather than open its first child's chunk: that would put a chapter heading and part
+        # of its first section together.
+        return prev.whole and nxt.whole
 
     def _range(self, lo: int, hi: int, whole: bool) -> _Chunk:
         return _Chunk(self.units[lo]["start"], self.units[hi - 1]["end"], lo, hi, whole)
@@ -180,6 +179,8 @@ def _within_bound(planner: _Planner, plan: _Chunk, text: str) -> list[tuple[int,
     """The chunk's span, or finer spans if context + text counted together exceed the budget (rare)."""
     path = _common_path(planner, plan)
     ctx = planner.context(path, plan.start)
+    if not ctx and plan.last - plan.first == 1 and plan.whole:
+        return [(plan.start, plan.end)]  # one unit, counted when planned
     body = text[plan.start:plan.end]
     if _count(planner.tok, ctx, body) <= planner.max:
         return [(plan.start, plan.end)]
@@ -220,7 +221,11 @@ def _record(group: UnitGroup, planner: _Planner, plan: _Chunk, start: int, end: 
     fields = {"path": list(path), **extra}
     if planner.with_headings:
         fields["context"] = ctx
-    return make_unit(group.doc, seq, "chunk", start, end, body, tokens=_count(planner.tok, ctx, body), **fields)
+    if not ctx and plan.last - plan.first == 1 and plan.whole:
+        tokens = planner.counts[plan.first]
+    else:
+        tokens = _count(planner.tok, ctx, body)
+    return make_unit(group.doc, seq, "chunk", start, end, body, tokens=tokens, **fields)
 
 
 def _refs(units: list[dict]) -> list[str]:
