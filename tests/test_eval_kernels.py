@@ -12,6 +12,8 @@ import pytest
 
 from seamline.kernels import metrics as k
 
+pytestmark = pytest.mark.kernels
+
 
 def ref_window_errors(ref, hyp, width, m, mode):
     """One window at a time: window i covers gaps i .. i + width - 1."""

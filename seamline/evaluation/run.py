@@ -27,7 +27,6 @@ HIGHER_IS_BETTER = {
     "pk": False, "windowdiff": False, "b": True, "edit_distance": False,
     "retrieval_precision": True, "retrieval_recall": True, "retrieval_iou": True,
     "over_budget": False, "ends_inside_sentence": False, "tokens_max": False, "tokens_p95": False,
-    "chunks": True,
 }
 
 
