@@ -1,0 +1,121 @@
+"""Sentence segmentation side by side: boundary F1 on the DEV sets and speed on one text.
+
+    .venv/bin/python benchmarks/sentences.py [--data ../shared/data] [--speed-chars 1000000]
+
+F1: boundary = first non-space character of each gold segment but the first,
+computed here (micro over the documents of each set). Speed: characters per
+second in-process on one core, on the same Gutenberg text for every engine,
+after a warm-up call (so Numba compilation and model loading are excluded).
+Peers: pysbd, spaCy sentencizer, nupunkt, charboundary, blingfire, syntok.
+pysbd and charboundary are timed on a 100,000-character slice (they are slow).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from seamline.segmenters import get_segmenter, tile  # noqa: E402
+from seamline.segmenters.base import align  # noqa: E402
+
+SETS = ["ud_en_ewt", "legal_sbd_savelka", "ud_fr_gsd", "ud_de_gsd", "legal_sbd_multilegal", "ud_en_gum"]
+SLOW = {"pysbd", "charboundary", "spacy-senter"}
+
+
+
+class Syntok:
+    def starts(self, text):
+        from syntok import segmenter
+        out = []
+        for paragraph in segmenter.analyze(text):
+            for sentence in paragraph:
+                out.append(sentence[0].offset)
+        return out
+
+
+def engine(name):
+    if name == "blingfire":
+        import blingfire  # noqa: F401
+        return _BlingfireChars()
+    if name == "syntok":
+        import syntok  # noqa: F401
+        return Syntok()
+    return get_segmenter("sentence", name)
+
+
+class _BlingfireChars:
+    """blingfire returns sentences; offsets are recovered by aligning them onto the text."""
+
+    def starts(self, text):
+        import blingfire
+        return align(text, blingfire.text_to_sentences(text).split("\n"))
+
+
+def read(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def f1(seg, docs) -> float:
+    tp = fp = fn = 0
+    for d in docs:
+        gold = {s for s, _ in d["segments"][1:]}
+        pred = {s for s, _ in tile(d["text"], seg.starts(d["text"]))[1:]}
+        tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return 2 * p * r / max(1e-9, p + r)
+
+
+def golden_en(seg, docs) -> float:
+    en = [d for d in docs if d["lang"] == "en"]
+    exact = sum({s for s, _ in tile(d["text"], seg.starts(d["text"]))[1:]} == {s for s, _ in d["segments"][1:]}
+                for d in en)
+    return exact / len(en)
+
+
+def speed(seg, text: str) -> float:
+    seg.starts(text[:20000])      # warm-up: model load, Numba compile or cache load
+    t = time.perf_counter()
+    seg.starts(text)
+    return len(text) / (time.perf_counter() - t)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    ap.add_argument("--speed-chars", type=int, default=1_000_000)
+    ap.add_argument("--engines", default="learned,rules,pysbd,spacy,spacy-senter,nupunkt,charboundary,blingfire,syntok")
+    a = ap.parse_args()
+    data = {name: read(a.data / "sentences" / f"{name}.dev.jsonl") for name in SETS}
+    golden = read(a.data / "sentences" / "pysbd_golden_rules.dev.jsonl")
+    book = (a.data / "corpus" / "gutenberg" / "dickens_bleak_house.txt").read_text(encoding="utf-8")
+    book = book[:a.speed_chars]
+    rows = []
+    for name in a.engines.split(","):
+        try:
+            seg = engine(name)
+        except Exception as err:   # an optional peer that is not installed
+            print(f"{name}: skipped ({err})", file=sys.stderr)
+            continue
+        scores = {s: f1(seg, docs) for s, docs in data.items()}
+        text = book[:100_000] if name in SLOW else book
+        rows.append((name, scores, golden_en(seg, golden), speed(seg, text)))
+        print(f"{name}: done", file=sys.stderr)
+    base = {r[0]: r[3] for r in rows}
+    head = f"{'engine':14s}" + "".join(f"{s[:12]:>13s}" for s in SETS) + f"{'golden_en':>10s}{'chars/s':>12s}"
+    print(head + f"{'vs nupunkt':>11s}{'vs pysbd':>10s}")
+    for name, scores, gold, cps in rows:
+        line = f"{name:14s}" + "".join(f"{scores[s]:13.4f}" for s in SETS) + f"{gold:10.3f}{cps:12,.0f}"
+        line += f"{cps / base['nupunkt']:11.2f}" if "nupunkt" in base else f"{'-':>11s}"
+        line += f"{cps / base['pysbd']:10.1f}" if "pysbd" in base else f"{'-':>10s}"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
