@@ -15,7 +15,7 @@ DOC_COLUMNS = ("f1", "f1_within", "pk", "windowdiff", "b", "chunks", "tokens_max
 
 
 def eval_command(
-    predictions: List[str] = typer.Argument(..., metavar="PRED...",
+    predictions: List[str] = typer.Argument(..., metavar="PRED",
                                             help="Prediction streams (units or chunks); several give a side-by-side table."),
     gold: Optional[str] = typer.Option(None, "--gold", metavar="PATH",
                                        help="Gold documents with 'segments' (JSONL, .gz too). Without it: chunk statistics only."),
@@ -103,7 +103,7 @@ def build(predictions, gold, questions, unit, convention, window, tolerance, n_t
         tokenizer = "cl100k_base"
     counter = get_tokenizer(tokenizer) if tokenizer else None
     checker = get_segmenter("sentence", sentence_engine) if sentence_engine else None
-    fallback = get_segmenter("sentence") if unit == "sentence" else None
+    fallback = get_segmenter("sentence", "rules") if unit == "sentence" else None
     gold_index = load_gold(gold) if gold else None
     asked = load_questions(questions) if questions else None
     for pred in predictions:
