@@ -32,6 +32,7 @@ conformance: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/eval.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
