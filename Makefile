@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/eval.py
+	$(BIN)/python benchmarks/legal.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
