@@ -215,29 +215,40 @@ def edge_rows(page: Page, height: float) -> list[tuple[int, str]]:
 
 
 def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
-    """Drop running headers, footers and page numbers from the pages' rows; return what was dropped."""
+    """Drop running headers, footers and page numbers from the pages' rows; return what was dropped.
+
+    Rows are taken from each edge inward and only while every row nearer the
+    edge was furniture too, so a body line is never taken from between two.
+    """
     candidates = {p.number: edge_rows(p, h) for p, h in zip(pages, heights)}
     seen: Counter = Counter()
     for page in pages:
-        keys = {(where, furniture_key(page.rows[i])) for i, where in candidates[page.number]}
-        seen.update(keys)
+        seen.update({(where, furniture_key(page.rows[i])) for i, where in candidates[page.number]})
     removed = []
     for page in pages:
         drop = set()
-        for i, where in candidates[page.number]:
-            text = row_text(page.rows[i])
-            key = furniture_key(page.rows[i])
-            if _PAGE_NUMBER.match(text.strip()):
-                kind = "page_number"
-            elif len(pages) > 1 and seen[(where, key)] >= 2 and len(key) > 1:
-                kind = "running"
-            else:
-                continue
-            drop.add(i)
-            removed.append({"page": page.number, "where": where, "kind": kind, "text": text})
+        for where in ("header", "footer"):
+            rows = [i for i, w in candidates[page.number] if w == where]
+            for i in (rows if where == "header" else reversed(rows)):
+                kind = _furniture_kind(page.rows[i], where, seen, len(pages))
+                if kind is None:
+                    break
+                drop.add(i)
+                removed.append({"page": page.number, "where": where, "kind": kind,
+                                "text": row_text(page.rows[i])})
         if drop:
             page.rows = [row for i, row in enumerate(page.rows) if i not in drop]
+    removed.sort(key=lambda r: (r["page"], r["where"] == "footer"))
     return removed
+
+
+def _furniture_kind(row: list[Line], where: str, seen: Counter, pages: int) -> str | None:
+    if _PAGE_NUMBER.match(row_text(row).strip()):
+        return "page_number"
+    key = furniture_key(row)
+    if pages > 1 and seen[(where, key)] >= 2 and len(key) > 1:
+        return "running"
+    return None
 
 
 # ---------------------------------------------------------------- reading order
