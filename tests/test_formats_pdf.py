@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import assert_tiles, records, run_cli, shared_path
-from pdfmaker import LEFT, RIGHT, make_pdf, two_column_paper
+from test_formats_pdfmaker import LEFT, RIGHT, make_pdf, two_column_paper
 
 from seamline.errors import InputError
 from seamline.formats.pdf import read_pdf
