@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/eval.py
 	$(BIN)/python benchmarks/legal.py
+	$(BIN)/python benchmarks/topics.py --choi-docs 100
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
