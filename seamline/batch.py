@@ -165,6 +165,11 @@ def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
 
     global _WORK
     _WORK = work
+    warm = getattr(work, "warm", None)
+    if warm is not None:
+        # Load models and compile kernels once, here, so the forked workers
+        # inherit them instead of each paying for it again.
+        warm()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     # Workers ignore Ctrl-C: the parent handles it and ends them.
@@ -195,6 +200,9 @@ def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
 
 # ---------------------------------------------------------------- segment
 
+FAST_ENGINES = frozenset({"learned", "rules", "blankline", "layout", "newline"})
+
+
 def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
     """The work of `seamline segment` on one file: its documents' units, encoded."""
     from seamline.formats import format_for, read_one
@@ -204,4 +212,20 @@ def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable
         for units in segment_items(read_one(path, format_for(path, forced)), segmenter, meta_mode):
             yield b"".join(encode(unit) for unit in units)
 
+    def warm() -> None:
+        from seamline.pipeline import segment_document
+        from seamline.records import Document
+
+        text = "Warm the engine up. It loads its model here.\n\nA second paragraph, Dr. Smith said. "
+        # Fast engines switch to compiled kernels once a process has seen enough
+        # text (seamline.sbd.model.JIT_AFTER_CHARS); feed them that much here,
+        # where it costs a fraction of a second, so each worker starts compiled.
+        # Slow engines (spaCy, pysbd) get a short text: loading them is the cost.
+        repeat = 2600 if getattr(segmenter, "name", "") in FAST_ENGINES else 1
+        try:
+            segment_document(Document("warm-up", text * repeat), segmenter, meta_mode)
+        except Exception:
+            pass  # a warm-up only: the real run reports any problem with the real input
+
+    work.warm = warm
     return work
