@@ -1,14 +1,18 @@
 """Token-bounded chunks from units, and merging of small chunks.
 
-Each unit is counted once. Units over the budget are first cut into pieces
-that fit (Tokenizer.cut). Pieces are then grouped greedily by the sum of their
-counts; since a tokenizer's count of joined texts can differ from the sum of
-their counts, each group of two or more pieces is counted once more as a whole
-and shrunk from its end until that exact count fits. So `tokens` is always the
-exact count of the chunk's text and never exceeds the budget.
+The document is tokenized about once: `Tokenizer.spans(text)` gives exact
+counts of any span `text[x:y]` (for tiktoken encodings from one encoding of the
+document, see seamline.tokenizers.TiktokenSpans). A chunker works on cut
+positions (unit boundaries, refined inside units over the budget) and asks the
+span counter for candidate chunks, so `tokens` is always the exact count of the
+chunk's text and never exceeds the budget, without re-tokenizing growing chunks.
+
+The older piece helpers (`fit_pieces`, `group_pieces`) stay for callers that
+build on them; they count each unit once and re-count joined groups.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -30,6 +34,7 @@ class ChunkOptions:
     threshold: float | None = None
     target: int | None = None
     with_headings: bool = False
+    length_penalty: float = 1.0
 
 
 def check_budget(max_tokens: int, min_tokens: int = 0) -> None:
@@ -38,6 +43,227 @@ def check_budget(max_tokens: int, min_tokens: int = 0) -> None:
     if min_tokens < 0 or min_tokens > max_tokens:
         raise UsageError(f"--min-tokens must be between 0 and --max-tokens ({max_tokens}), got {min_tokens}")
 
+
+def check_overlap(max_tokens: int, overlap: int) -> None:
+    if overlap < 0 or overlap >= max_tokens:
+        raise UsageError(f"--overlap must be at least 0 and less than --max-tokens ({max_tokens}), got {overlap}")
+
+
+# ---------------------------------------------------------------------------
+# Cut positions at finer and finer levels, for text over the budget.
+
+_CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:
+    return [m.end() for m in pattern.finditer(text, x, y) if x < m.end() < y]
+
+
+def _segmenter_cuts(level: str, engine: str | None = None):
+    def cuts(text: str, x: int, y: int) -> list[int]:
+        from seamline.segmenters import get_segmenter, tile
+        piece = text[x:y]
+        spans = tile(piece, get_segmenter(level, engine).starts(piece))
+        return [x + s for s, _ in spans[1:]]
+    return cuts
+
+
+def clause_cuts(text: str, x: int, y: int) -> list[int]:
+    """After a comma, semicolon, colon, dash or closing bracket and the whitespace that follows."""
+    return _starts_after(_CLAUSE_END, text, x, y)
+
+
+def word_cuts(text: str, x: int, y: int) -> list[int]:
+    """After each run of whitespace."""
+    return _starts_after(_SPACE_RUN, text, x, y)
+
+
+LevelCuts = Callable[[str, int, int], list[int]]
+LEVELS: dict[str, LevelCuts] = {
+    "paragraph": _segmenter_cuts("paragraph"),
+    "line": _segmenter_cuts("line"),
+    "sentence": _segmenter_cuts("sentence", "rules"),
+    "clause": clause_cuts,
+    "word": word_cuts,
+}
+INSIDE_UNIT = (clause_cuts, word_cuts)  # how `pack` cuts a unit over the budget, before single tokens
+
+
+class DocView:
+    """One document's units, text and span counter, shared by the strategies."""
+
+    def __init__(self, group: UnitGroup, tokenizer: Tokenizer):
+        import numpy as np
+        self.group = group
+        self.tokenizer = tokenizer
+        self.text = "".join(u["text"] for u in group.units)
+        self.unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64, count=len(group.units))
+        self.offset = int(self.unit_starts[0]) if len(group.units) else 0
+        self.spans = tokenizer.spans(self.text)
+
+    def boundaries(self) -> list[int]:
+        """Unit boundaries as offsets into self.text (0 ... len)."""
+        return [int(s) - self.offset for s in self.unit_starts] + [len(self.text)]
+
+    def unit_at(self, x: int) -> int:
+        import numpy as np
+        return int(np.searchsorted(self.unit_starts, x + self.offset, side="right")) - 1
+
+    def token_cuts(self, x: int, y: int, budget: int) -> list[int]:
+        ends = self.tokenizer.cut(self.text[x:y], budget)
+        return [x + e for e in ends[:-1]]
+
+
+def refine(view: DocView, positions: list[int], budget: int, levels: Iterable[LevelCuts],
+           hard: set[int] | None = None) -> list[int]:
+    """Positions where every piece fits the budget: pieces over it are cut at finer levels.
+
+    `levels` are tried in order inside a piece that is over the budget; the
+    sub-pieces that are still over it go on to the next levels, and single
+    tokens are the last resort. When `hard` is given, the edges of every piece
+    that had to be cut are added to it (recursive chunking keeps the parts of a
+    split paragraph together instead of mixing them with its neighbours).
+    """
+    levels = tuple(levels)
+    upper = view.spans.upper(positions)
+    if not len(upper) or int(upper.max()) <= budget:
+        return positions
+    out: list[int] = []
+    for k in range(len(positions) - 1):
+        x, y = positions[k], positions[k + 1]
+        out.append(x)
+        if upper[k] <= budget or view.spans.count(x, y) <= budget:
+            continue
+        if hard is not None:
+            hard.update((x, y))
+        out.extend(_split(view, x, y, budget, levels, hard))
+    out.append(positions[-1])
+    return out
+
+
+def _split(view: DocView, x: int, y: int, budget: int, levels: tuple, hard: set[int] | None) -> list[int]:
+    """Interior positions of [x, y) so that every piece fits."""
+    for depth, level in enumerate(levels):
+        cuts = level(view.text, x, y)
+        if cuts:
+            return refine(view, [x, *cuts, y], budget, levels[depth + 1:], hard)[1:-1]
+    return view.token_cuts(x, y, budget)
+
+
+# ---------------------------------------------------------------------------
+# Greedy packing over cut positions.
+
+def pack_positions(view: DocView, positions: list[int], budget: int,
+                   hard: Iterable[int] = ()) -> list[tuple[int, int, int]]:
+    """Greedy chunks (start, end, exact tokens) over positions whose pieces each fit.
+
+    Each chunk ends at the last position whose span fits: the counter's
+    estimates find the candidate at once (for tiktoken they are lower bounds, so
+    nothing after the candidate can fit), and exact counts settle it. A chunk
+    never crosses a position in `hard`.
+    """
+    import bisect
+
+    import numpy as np
+    spans = view.spans
+    p = np.asarray(positions, dtype=np.int64)
+    ends, starts = (e.tolist() for e in spans.estimates(p))
+    count = spans.indexed(p)
+    n = len(p) - 1
+    stops = sorted({int(i) for i in np.flatnonzero(np.isin(p, list(hard)))} | {n}) if hard else [n]
+    out = []
+    i, s = 0, 0
+    while i < n:
+        while stops[s] <= i:
+            s += 1
+        hi = stops[s]
+        j = bisect.bisect_right(ends, budget + starts[i]) - 1
+        j = min(max(j, i + 1), hi)
+        tokens = count(i, j)
+        while tokens > budget and j > i + 1:
+            j -= 1
+            tokens = count(i, j)
+        if tokens > budget:
+            raise InputError(f"internal error: a piece of {view.group.doc!r} at offset {positions[i]} has "
+                             f"{tokens} tokens, over {budget}; please report it", view.group.source, view.group.line)
+        if not spans.lower_bounds:  # estimates may be low as well as high: try to grow
+            while j < hi:
+                more = count(i, j + 1)
+                if more > budget:
+                    break
+                j, tokens = j + 1, more
+        out.append((positions[i], positions[j], tokens))
+        i = j
+    return out
+
+
+def add_overlap(view: DocView, chunks: list[tuple[int, int, int]], overlap: int,
+                max_tokens: int) -> list[tuple[int, int, int]]:
+    """Start each chunk earlier, at a word start, to share up to `overlap` tokens with the one before.
+
+    The chunks were packed to max_tokens - overlap, so the extended chunk
+    usually fits; its exact count is checked and the start moved forward if not.
+    """
+    if overlap <= 0 or len(chunks) < 2:
+        return chunks
+    spans, text = view.spans, view.text
+    out = [chunks[0]]
+    for (prev_start, _, _), (start, end, tokens) in zip(chunks, chunks[1:]):
+        lo = max(prev_start, start - 16 * overlap - 64)
+        candidates = [m.end() for m in _SPACE_RUN.finditer(text, lo, start) if lo < m.end() < start]
+        if lo == prev_start and prev_start < start:
+            candidates.insert(0, prev_start)
+        best = (start, tokens)
+        lo_i, hi_i = 0, len(candidates) - 1
+        while lo_i <= hi_i:  # the earliest candidate sharing at most `overlap` tokens
+            mid = (lo_i + hi_i) // 2
+            if spans.count(candidates[mid], start) <= overlap:
+                hi_i = mid - 1
+            else:
+                lo_i = mid + 1
+        for cand in candidates[lo_i:]:
+            total = spans.count(cand, end)
+            if total <= max_tokens and spans.count(cand, start) <= overlap:
+                best = (cand, total)
+                break
+        out.append((best[0], end, best[1]))
+    return out
+
+
+def to_records(view: DocView, chunks: list[tuple[int, int, int]], kind: str = "chunk") -> list[dict]:
+    """Chunk records; each keeps the fields of the unit its start falls in."""
+    import numpy as np
+    group, text, off = view.group, view.text, view.offset
+    firsts = (np.searchsorted(view.unit_starts, np.fromiter((c[0] + off for c in chunks), dtype=np.int64,
+                                                            count=len(chunks)), side="right") - 1).tolist()
+    out = []
+    for seq, ((x, y, tokens), first) in enumerate(zip(chunks, firsts)):
+        unit = group.units[first]
+        extra = carried_fields(unit)
+        if unit["start"] != x + off:
+            extra.pop("score", None)  # the unit's boundary score says nothing about a cut inside it
+        out.append(make_unit(group.doc, seq, kind, x + off, y + off, text[x:y], tokens=tokens, **extra))
+    return out
+
+
+def unit_positions(view: DocView, budget: int) -> list[int]:
+    """Unit boundaries, with units over the budget cut at clauses, words, then tokens."""
+    return refine(view, view.boundaries(), budget, INSIDE_UNIT)
+
+
+def chunk_with_overlap(view: DocView, options: ChunkOptions,
+                       plan: Callable[[DocView, int], list[tuple[int, int, int]]]) -> list[dict]:
+    """Run a tiling plan at a budget that leaves room for the overlap, then add the overlap."""
+    check_budget(options.max_tokens)
+    check_overlap(options.max_tokens, options.overlap)
+    core = options.max_tokens - options.overlap
+    chunks = plan(view, core)
+    return to_records(view, add_overlap(view, chunks, options.overlap, options.max_tokens))
+
+
+# ---------------------------------------------------------------------------
+# Strategies and the older helpers.
 
 def fit_pieces(group: UnitGroup, tokenizer: Tokenizer, budget: int) -> tuple[list[tuple[int, int, int]], list[int]]:
     """(start, end, unit index) pieces, none over budget, and their exact counts."""
@@ -51,12 +277,7 @@ def fit_pieces(group: UnitGroup, tokenizer: Tokenizer, budget: int) -> tuple[lis
             piece_counts.append(n)
             continue
         start = unit["start"]
-        try:
-            ends = tokenizer.cut(unit["text"], budget)
-        except InputError as err:
-            raise InputError(f"document {group.doc!r}, unit {unit['seq']}: {err.message}",
-                             group.source, group.line) from None
-        for end in ends:
+        for end in tokenizer.cut(unit["text"], budget):
             text = unit["text"][start - unit["start"]:end]
             pieces.append((start, unit["start"] + end, index))
             piece_counts.append(tokenizer.count(text))
@@ -89,42 +310,102 @@ def carried_fields(unit: dict) -> dict:
     return {k: v for k, v in unit.items() if k not in CORE}
 
 
-def pack(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int) -> list[dict]:
+def pack(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, overlap: int = 0) -> list[dict]:
     """Consecutive units packed into chunks of at most max_tokens tokens."""
-    check_budget(max_tokens)
-    pieces, counts = fit_pieces(group, tokenizer, max_tokens)
-    text = group.text
-    chunks = []
-    for seq, (i, j, tokens) in enumerate(group_pieces(text, 0, pieces, counts, tokenizer, max_tokens,
-                                                      lambda total, nxt: total + nxt <= max_tokens)):
-        start, end = pieces[i][0], pieces[j - 1][1]
-        first_unit = group.units[pieces[i][2]]
-        chunks.append(make_unit(group.doc, seq, "chunk", start, end, text[start:end], tokens=tokens,
-                                **carried_fields(first_unit)))
-    return chunks
+    return pack_strategy(group, tokenizer, ChunkOptions(max_tokens=max_tokens, overlap=overlap))
+
+
+def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
+    view = DocView(group, tokenizer)
+    return chunk_with_overlap(view, options, lambda v, budget: pack_positions(v, unit_positions(v, budget), budget))
 
 
 def merge(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, min_tokens: int) -> list[dict]:
     """Join neighbours while one of them is under min_tokens and the join fits max_tokens."""
     check_budget(max_tokens, min_tokens)
-    pieces, counts = fit_pieces(group, tokenizer, max_tokens)
-    text = group.text
-
-    def join(total: int, nxt: int) -> bool:
-        return (total < min_tokens or nxt < min_tokens) and total + nxt <= max_tokens
-
+    view = DocView(group, tokenizer)
+    positions = unit_positions(view, max_tokens)
+    count = view.spans.indexed(positions)
     out = []
-    for seq, (i, j, tokens) in enumerate(group_pieces(text, 0, pieces, counts, tokenizer, max_tokens, join)):
-        start, end = pieces[i][0], pieces[j - 1][1]
-        first = group.units[pieces[i][2]]
-        kind = first["kind"] if j - i == 1 else "chunk"
-        out.append(make_unit(group.doc, seq, kind, start, end, text[start:end], tokens=tokens,
-                             **carried_fields(first)))
+    i, n = 0, len(positions) - 1
+    while i < n:
+        j, tokens = i + 1, count(i, i + 1)
+        while j < n:
+            nxt = count(j, j + 1)
+            if not (tokens < min_tokens or nxt < min_tokens):
+                break
+            joined = count(i, j + 1)
+            if joined > max_tokens:
+                break
+            j, tokens = j + 1, joined
+        out.append((positions[i], positions[j], tokens))
+        i = j
+    return _merged_records(view, out)
+
+
+def merge_weakest(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, target: int) -> list[dict]:
+    """Meta-Chunking's dynamic merging, led by boundary scores.
+
+    Neighbours are joined across the weakest boundary first (lowest `score`,
+    the earlier one on ties, so units without scores are merged left to right),
+    while one of the two is under `target` tokens and the join fits max_tokens.
+    A boundary that fails once can never pass later (chunks only grow), so
+    each boundary is looked at once.
+    """
+    import heapq
+    check_budget(max_tokens, target)
+    view = DocView(group, tokenizer)
+    positions = unit_positions(view, max_tokens)
+    count = view.spans.indexed(positions)
+    n = len(positions) - 1
+    score_at = _boundary_scores(view, positions)
+    end_of = list(range(1, n + 1))     # chunk starting at position k ends at end_of[k]
+    start_of = list(range(0, n))       # chunk ending at position k+1 starts at start_of[k]
+    tokens = [count(k, k + 1) for k in range(n)]  # by start position
+    heap = [(score_at[k], k) for k in range(1, n)]
+    heapq.heapify(heap)
+    while heap:
+        _, k = heapq.heappop(heap)
+        left, right_end = start_of[k - 1], end_of[k]
+        if tokens[left] >= target and tokens[k] >= target:
+            continue
+        joined = count(left, right_end)
+        if joined > max_tokens:
+            continue
+        end_of[left], start_of[right_end - 1], tokens[left] = right_end, left, joined
+    chunks, k = [], 0
+    while k < n:
+        chunks.append((positions[k], positions[end_of[k]], tokens[k]))
+        k = end_of[k]
+    return _merged_records(view, chunks)
+
+
+def _boundary_scores(view: DocView, positions: list[int]) -> list[float]:
+    """Each position's boundary score: its unit's `score`, 0 where none is given."""
+    import numpy as np
+    starts = set(view.boundaries())
+    firsts = np.searchsorted(view.unit_starts, np.asarray(positions, dtype=np.int64) + view.offset,
+                             side="right") - 1
+    out = []
+    for p, u in zip(positions, firsts.tolist()):
+        value = view.group.units[u].get("score") if p in starts else None
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            raise InputError(f"unit {view.group.doc!r} seq {u}: 'score' must be a number or null, got {value!r}",
+                             view.group.source, view.group.line)
+        out.append(float(value) if value is not None else 0.0)
     return out
 
 
-def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
-    return pack(group, tokenizer, options.max_tokens)
+def _merged_records(view: DocView, chunks: list[tuple[int, int, int]]) -> list[dict]:
+    """A chunk made of exactly one input unit keeps that unit's kind."""
+    records = to_records(view, chunks)
+    bounds = set(view.boundaries())
+    for rec, (x, y, _) in zip(records, chunks):
+        u = view.unit_at(x)
+        unit = view.group.units[u]
+        if x in bounds and unit["end"] == y + view.offset:
+            rec["kind"] = unit["kind"]
+    return records
 
 
 def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: ChunkOptions,

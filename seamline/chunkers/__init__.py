@@ -12,6 +12,10 @@ from seamline.errors import UsageError
 
 STRATEGIES: dict[str, str] = {
     "pack": "seamline.chunking:pack_strategy",
+    "fixed": "seamline.chunkers.fixed:fixed_strategy",
+    "recursive": "seamline.chunkers.recursive:recursive_strategy",
+    "score": "seamline.chunkers.score:score_strategy",
+    "optimal": "seamline.chunkers.optimal:optimal_strategy",
     "legal": "seamline.chunkers.legal:legal_strategy",
 }
 

@@ -1,0 +1,42 @@
+"""`--strategy recursive`: structure first, the way LangChain and semchunk split, on seamline's segmenters.
+
+The document is cut into paragraphs; a paragraph over the budget is cut into
+lines, a line into sentences, then clauses, words and finally single tokens,
+going only as deep as needed. Neighbouring pieces at the same level are then
+packed greedily up to the budget; the parts of a piece that had to be cut are
+packed among themselves, so a chunk never mixes half a paragraph with the next
+one. When the input units are sentences, their boundaries serve as the
+sentence level (so `segment --engine spacy | chunk --strategy recursive` uses
+spaCy's sentences).
+"""
+from __future__ import annotations
+
+import bisect
+
+from seamline.chunking import (LEVELS, ChunkOptions, DocView, chunk_with_overlap, clause_cuts, pack_positions,
+                               refine, word_cuts)
+from seamline.records import UnitGroup
+from seamline.tokenizers import Tokenizer
+
+
+def _unit_cuts(view: DocView):
+    bounds = view.boundaries()
+
+    def cuts(text: str, x: int, y: int) -> list[int]:
+        return bounds[bisect.bisect_right(bounds, x):bisect.bisect_left(bounds, y)]
+    return cuts
+
+
+def recursive_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
+    units = view.group.units
+    sentences = _unit_cuts(view) if units and units[0].get("kind") == "sentence" else LEVELS["sentence"]
+    deeper = (LEVELS["line"], sentences, clause_cuts, word_cuts)
+    text = view.text
+    top = [0, *LEVELS["paragraph"](text, 0, len(text)), len(text)] if text else [0, 0]
+    hard: set[int] = set()
+    positions = refine(view, top, budget, deeper, hard)
+    return pack_positions(view, positions, budget, hard)
+
+
+def recursive_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
+    return chunk_with_overlap(DocView(group, tokenizer), options, recursive_plan)
