@@ -306,3 +306,107 @@ def densest_segmentation(matrix, k, min_len, max_len, power=1.0):
             out[c - 2] = i
         j = i
     return out
+
+
+@njit(cache=True)
+def segment_costs(terms, start, vocab, beta):
+    """Utiyama & Isahara's segment cost for every span of units, as an n x n matrix.
+
+    cost[i, j] (i <= j) is minus the log-likelihood of the words of units i..j
+    under a word distribution fitted to that span with a symmetric Dirichlet
+    prior of total weight beta (beta / vocab pseudo-counts per word), i.e. the
+    Dirichlet-multinomial: sum over tokens of log(m + beta) - log(count + alpha),
+    counts taken before each token. terms are the term ids of all tokens in
+    order; start[u] .. start[u + 1] are those of unit u. Cells below the
+    diagonal are +inf.
+    """
+    n = start.shape[0] - 1
+    cost = np.full((n, n), np.inf)
+    counts = np.zeros(max(vocab, 1), dtype=np.int64)
+    alpha = beta / max(vocab, 1)
+    for i in range(n):
+        total = 0.0
+        m = 0
+        for j in range(i, n):
+            for p in range(start[j], start[j + 1]):
+                t = terms[p]
+                total += math.log(m + beta) - math.log(counts[t] + alpha)
+                counts[t] += 1
+                m += 1
+            cost[i, j] = total
+        for p in range(start[i], start[n]):
+            counts[terms[p]] = 0
+    return cost
+
+
+@njit(cache=True)
+def block_density(matrix, power):
+    """out[i, j] = sum of matrix over the square block of units i..j / its length ** power (i <= j), else 0."""
+    n = matrix.shape[0]
+    pre = np.zeros((n + 1, n + 1), dtype=np.float64)
+    for i in range(n):
+        row = 0.0
+        for j in range(n):
+            row += matrix[i, j]
+            pre[i + 1, j + 1] = pre[i, j + 1] + row
+    out = np.zeros((n, n), dtype=np.float64)
+    for i in range(n):
+        for j in range(i, n):
+            block = pre[j + 1, j + 1] - pre[i, j + 1] - pre[j + 1, i] + pre[i, i]
+            out[i, j] = block / float(j + 1 - i) ** power
+    return out
+
+
+@njit(cache=True)
+def min_cost_segmentation(cost, penalty, k, min_len, max_len):
+    """Segment starts minimising sum of cost[first, last] over segments + penalty per segment.
+
+    k > 0 asks for exactly k segments (the penalty then changes nothing), k == 0
+    for any number. Every segment has between min_len and max_len units. Returns
+    the starts after 0, or an empty array when the lengths cannot be met.
+    """
+    n = cost.shape[0]
+    rows = k + 1 if k > 0 else 2
+    best = np.full((rows, n + 1), np.inf)
+    back = np.full((rows, n + 1), -1, dtype=np.int64)
+    best[0, 0] = 0.0
+    for j in range(1, n + 1):
+        for c in range(1, rows):
+            for i in range(max(0, j - max_len), j - min_len + 1):
+                if k > 0:
+                    base = best[c - 1, i]
+                elif i == 0:
+                    base = best[0, 0]
+                else:
+                    base = best[1, i]
+                if base == np.inf:
+                    continue
+                v = base + cost[i, j - 1] + penalty
+                if v < best[c, j]:
+                    best[c, j] = v
+                    back[c, j] = i
+    row = k if k > 0 else 1
+    if back[row, n] < 0:
+        return np.zeros(0, dtype=np.int64)
+    count = 0
+    j = n
+    c = row
+    while j > 0:
+        i = back[c, j]
+        if i > 0:
+            count += 1
+        j = i
+        if k > 0:
+            c -= 1
+    out = np.zeros(count, dtype=np.int64)
+    j = n
+    c = row
+    while j > 0:
+        i = back[c, j]
+        if i > 0:
+            count -= 1
+            out[count] = i
+        j = i
+        if k > 0:
+            c -= 1
+    return out

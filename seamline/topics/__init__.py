@@ -7,6 +7,7 @@ A method scores the boundary before each unit (sentence) in [0, 1]; a decision
   c99         Choi (2000): similarity matrix, rank transform, divisive clustering
   embedding   cosine between windows of sentence vectors (TF-IDF + LSA by default)
   perplexity  Meta-Chunking: sentence perplexity under a language model, minima
+  bayes       Utiyama & Isahara (2001) likelihood + C99 density, best segmentation by DP
 
 Modules are imported only when a method is used, so the CLI starts fast.
 """
@@ -21,6 +22,7 @@ METHODS = {
     "c99": "seamline.topics.c99:C99Scorer",
     "embedding": "seamline.topics.embedding:EmbeddingScorer",
     "perplexity": "seamline.topics.perplexity:PerplexityScorer",
+    "bayes": "seamline.topics.bayes:BayesScorer",
 }
 DEFAULT_METHOD = "tiling"
 

@@ -81,7 +81,8 @@ def by_dp(scores: Scores, cut: float, segments: int | None, min_units: int, max_
     gain[0] = 0.0
     starts = best_segmentation(np.ascontiguousarray(gain, dtype=np.float64), min_units, max_units,
                                min(segments or 0, n))
-    if len(starts) == 0 and n > max(min_units, 1) and (min_units > 1 or max_units < n):
+    one_segment_fits = min_units <= n <= max_units and (segments or 1) == 1
+    if len(starts) == 0 and not one_segment_fits and n > max(min_units, 1) and (min_units > 1 or max_units < n):
         # The limits cannot all be met (e.g. --min-units larger than the document): keep the
         # length cap only, which can always be met with segments of one unit.
         starts = best_segmentation(np.ascontiguousarray(gain, dtype=np.float64), 1, max_units,

@@ -1,0 +1,87 @@
+"""`--method bayes`: likelihood + density segmentation, on the fixture and on Choi DEV documents."""
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path
+from seamline.segmenters import get_segmenter
+from seamline.segmenters.topic import TopicSegmenter
+from seamline.topics import get_scorer
+from seamline.topics.decide import decide
+
+TEXT = (FIXTURES / "topics" / "three_topics.txt").read_text()
+TRUE_STARTS = [TEXT.index("The harbour"), TEXT.index("The new railway")]
+
+
+def starts_of(**options) -> list[int]:
+    return [s for s, _, _ in TopicSegmenter(method="bayes", **options).annotated(TEXT)[1:]]
+
+
+def test_finds_the_three_topics_without_being_told_how_many():
+    assert starts_of() == TRUE_STARTS
+
+
+def test_segments_and_length_limits():
+    assert starts_of(segments=3) == TRUE_STARTS
+    assert len(starts_of(segments=5)) == 4
+    sentences = [0, *get_segmenter("sentence", "rules").starts(TEXT)]
+    n = len(sentences)
+    for got in (starts_of(min_units=n // 2), starts_of(max_units=3)):
+        edges = [sentences.index(s) for s in got]
+        lengths = np.diff([0, *edges, n])
+        assert lengths.min() >= 1
+    assert all(np.diff([0, *[sentences.index(s) for s in starts_of(max_units=3)], n]) <= 3)
+    assert all(np.diff([0, *[sentences.index(s) for s in starts_of(min_units=n // 2)], n]) >= n // 2)
+
+
+def test_default_threshold_keeps_exactly_the_optimum():
+    sentences = get_segmenter("sentence", "rules").starts(TEXT)
+    edges = [0, *sentences, len(TEXT)]
+    texts = [TEXT[a:b] for a, b in zip(edges, edges[1:]) if a < b]
+    scores = get_scorer("bayes").score(texts)
+    assert scores.cutoff == 0.5
+    assert np.all((scores.values >= 0) & (scores.values <= 1))
+    chosen = decide(scores, "threshold")
+    assert len(chosen) == 2
+    # the optimum's boundaries outscore every other sentence start
+    others = np.delete(scores.values[1:], [c - 1 for c in chosen])
+    assert scores.values[chosen].min() > others.max()
+
+
+def test_cli_segment_and_score():
+    out = run_cli("segment", "--by", "topic", "--method", "bayes", str(FIXTURES / "topics" / "three_topics.txt"),
+                  check=True)
+    units = records(out.stdout)
+    assert_tiles(TEXT, units)
+    assert [u["start"] for u in units[1:]] == TRUE_STARTS
+    scored = records(run_cli("score", "--method", "bayes", stdin=out.stdout, check=True).stdout)
+    assert scored[0]["score"] is None and all(0 <= u["score"] <= 1 for u in scored[1:])
+
+
+def test_choi_dev_sample_pk():
+    """First 40 Choi DEV documents over gold sentences: the whole-set numbers are in docs/topics.md."""
+    docs = read_jsonl(shared_path("topics", "choi.dev.jsonl"))[:40]
+    scorer = get_scorer("bayes")
+    pks = {False: [], True: []}
+    for doc in docs:
+        spans = doc["meta"]["sentence_spans"]
+        index = {s: i for i, (s, _) in enumerate(spans)}
+        ref = [index[s] for s, _ in doc["segments"][1:] if s in index]
+        texts = [doc["text"][s:e] for s, e in spans]
+        scores = scorer.score(texts)
+        for known in (False, True):
+            hyp = decide(scores, "best", segments=len(ref) + 1) if known else decide(scores, "threshold")
+            pks[known].append(pk(ref, scorer.place(hyp, None, None), len(texts)))
+    assert np.mean(pks[True]) < 0.11
+    assert np.mean(pks[False]) < 0.14
+
+
+def pk(ref, hyp, n):
+    k = max(int(round(n / (len(ref) + 1) / 2.0)), 2)
+    r = np.zeros(n, dtype=int)
+    h = np.zeros(n, dtype=int)
+    for s in ref:
+        r[s:] += 1
+    for s in hyp:
+        h[s:] += 1
+    return float(np.mean((r[:-k] == r[k:]) != (h[:-k] == h[k:])))
