@@ -211,9 +211,8 @@ def add_overlap(view: DocView, chunks: list[tuple[int, int, int]], overlap: int,
     out = [chunks[0]]
     for (prev_start, _, _), (start, end, tokens) in zip(chunks, chunks[1:]):
         lo = max(prev_start, start - 16 * overlap - 64)
-        candidates = [m.end() for m in _SPACE_RUN.finditer(text, lo, start) if lo < m.end() < start]
-        if lo == prev_start and prev_start < start:
-            candidates.insert(0, prev_start)
+        # never the previous chunk's own start: a chunk must not swallow the one before
+        candidates = [m.end() for m in _SPACE_RUN.finditer(text, lo, start) if prev_start < m.end() < start]
         best = (start, tokens)
         lo_i, hi_i = 0, len(candidates) - 1
         while lo_i <= hi_i:  # the earliest candidate sharing at most `overlap` tokens
