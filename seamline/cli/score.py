@@ -31,7 +31,8 @@ def score(
     Reads units (documents are cut into sentences first) and keeps every other
     field. Methods: tiling (TextTiling depth), c99 (Choi's divisive clustering),
     embedding (TF-IDF/LSA window cosine), perplexity (Meta-Chunking minima under
-    the shipped n-gram model). `seamline chunk --strategy score` and
+    the shipped n-gram model), bayes (Utiyama-Isahara likelihood + C99 density, optimum
+    by dynamic programming; the most accurate on Choi). `seamline chunk --strategy score` and
     `segment --by topic` decide boundaries from such scores.
 
     Examples:
@@ -39,6 +40,8 @@ def score(
       seamline segment doc.txt | seamline score --method tiling
 
       seamline segment --by paragraph notes.md | seamline score --method c99 > scored.jsonl
+
+      seamline segment report.txt | seamline score --method bayes
     """
     scorer = get_scorer(method, **({"model": model} if model else {}))
     groups = unit_groups(read_inputs(files or [], input_format),

@@ -30,7 +30,7 @@ BETA = 1000.0   # total Dirichlet prior weight per span (alpha = BETA / vocabula
 LAMBDA = 0.5    # weight of C99's inside density against the likelihood
 POWER = 0.8     # length exponent of the density
 RADIUS = 3      # C99 rank mask radius (7 x 7)
-MU = 1.5        # segments cost MU * log(tokens) each (Utiyama & Isahara use 1 on raw likelihoods)
+MU = 1.8        # segments cost MU * log(tokens) each (Utiyama & Isahara use 1 on raw likelihoods)
 WINDOW = 2000   # longer documents are scored in windows of this many sentences
 
 
