@@ -200,9 +200,6 @@ def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
 
 # ---------------------------------------------------------------- segment
 
-FAST_ENGINES = frozenset({"learned", "rules", "blankline", "layout", "newline"})
-
-
 def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
     """The work of `seamline segment` on one file: its documents' units, encoded."""
     from seamline.formats import format_for, read_one
@@ -216,14 +213,12 @@ def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable
         from seamline.pipeline import segment_document
         from seamline.records import Document
 
-        text = "Warm the engine up. It loads its model here.\n\nA second paragraph, Dr. Smith said. "
-        # Fast engines switch to compiled kernels once a process has seen enough
-        # text (seamline.sbd.model.JIT_AFTER_CHARS); feed them that much here,
-        # where it costs a fraction of a second, so each worker starts compiled.
-        # Slow engines (spaCy, pysbd) get a short text: loading them is the cost.
-        repeat = 2600 if getattr(segmenter, "name", "") in FAST_ENGINES else 1
+        # A short text: enough to load the engine's model once, here, so forked
+        # workers inherit it. Each worker then runs exactly the code a serial
+        # run would (engines that compile kernels decide that per document).
+        text = "Warm the engine up. It loads its model here.\n\nA second paragraph, Dr. Smith said. " * 4
         try:
-            segment_document(Document("warm-up", text * repeat), segmenter, meta_mode)
+            segment_document(Document("warm-up", text), segmenter, meta_mode)
         except Exception:
             pass  # a warm-up only: the real run reports any problem with the real input
 
