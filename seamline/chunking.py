@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, UsageError
 from seamline.records import UnitGroup, make_unit
-from seamline.tokenizers import Tokenizer
+from seamline.tokenizers import TiktokenSpans as TIKTOKEN_SPANS, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
 JoinRule = Callable[[int, int], bool]
@@ -61,10 +61,15 @@ def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:
 
 
 def _segmenter_cuts(level: str, engine: str | None = None):
+    """Cuts from a registered segmenter (built once, on first use)."""
+    made: list = []
+
     def cuts(text: str, x: int, y: int) -> list[int]:
         from seamline.segmenters import get_segmenter, tile
+        if not made:
+            made.append(get_segmenter(level, engine))
         piece = text[x:y]
-        spans = tile(piece, get_segmenter(level, engine).starts(piece))
+        spans = tile(piece, made[0].starts(piece))
         return [x + s for s, _ in spans[1:]]
     return cuts
 
@@ -81,8 +86,8 @@ def word_cuts(text: str, x: int, y: int) -> list[int]:
 
 LevelCuts = Callable[[str, int, int], list[int]]
 LEVELS: dict[str, LevelCuts] = {
-    "paragraph": _segmenter_cuts("paragraph"),
-    "line": _segmenter_cuts("line"),
+    "paragraph": _segmenter_cuts("paragraph", "blankline"),
+    "line": _segmenter_cuts("line", "newline"),
     "sentence": _segmenter_cuts("sentence", "rules"),
     "clause": clause_cuts,
     "word": word_cuts,
@@ -97,10 +102,14 @@ class DocView:
         import numpy as np
         self.group = group
         self.tokenizer = tokenizer
-        self.text = "".join(u["text"] for u in group.units)
         self.unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64, count=len(group.units))
         self.offset = int(self.unit_starts[0]) if len(group.units) else 0
-        self.spans = tokenizer.spans(self.text)
+        ready = _PREPARED.pop(id(group), None)  # tokenized ahead by chunk_groups
+        if ready is not None and ready[0] is group and ready[1] is tokenizer:
+            self.text, self.spans = ready[2], ready[3].result()
+        else:
+            self.text = group_text(group)
+            self.spans = tokenizer.spans(self.text)
 
     def boundaries(self) -> list[int]:
         """Unit boundaries as offsets into self.text (0 ... len)."""
@@ -407,10 +416,41 @@ def _merged_records(view: DocView, chunks: list[tuple[int, int, int]]) -> list[d
     return records
 
 
+def group_text(group: UnitGroup) -> str:
+    return "".join(u["text"] for u in group.units)
+
+
+# id(group) -> (group, tokenizer, text, future of its span counter)
+_PREPARED: dict[int, tuple] = {}
+
+
 def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: ChunkOptions,
                  strategy: str = "pack") -> Iterator[list[dict]]:
+    """Chunk each document; the next document is tokenized on a second thread meanwhile.
+
+    tiktoken releases the GIL while it encodes, so tokenizing document k+1
+    overlaps with segmenting it, chunking document k and writing its records.
+    At most two documents are held at once.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from seamline.chunkers import get_strategy
 
     run = get_strategy(strategy)
-    for group in groups:
-        yield run(group, tokenizer, options)
+    if not isinstance(tokenizer.spans(""), TIKTOKEN_SPANS):  # only tiktoken gains from a second thread
+        for group in groups:
+            yield run(group, tokenizer, options)
+        return
+    pending: UnitGroup | None = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            for group in groups:
+                text = group_text(group)
+                _PREPARED[id(group)] = (group, tokenizer, text, pool.submit(tokenizer.spans, text))
+                if pending is not None:
+                    yield run(pending, tokenizer, options)
+                pending = group
+            if pending is not None:
+                yield run(pending, tokenizer, options)
+        finally:
+            _PREPARED.clear()

@@ -39,7 +39,7 @@ def chunk(
     with_headings: bool = typer.Option(False, "--with-headings", help="Prefix each chunk's heading path as context (counted in the budget)."),
     by: Optional[str] = typer.Option(None, "--by", metavar="LEVEL",
                                      help="How documents in the input are segmented first "
-                                          "[default: paragraph for fixed and recursive, sentence otherwise]."),
+                                          "[default: paragraph (blank lines) for fixed and recursive, sentence otherwise]."),
     engine: Optional[str] = typer.Option(None, "--engine", metavar="NAME", help="Engine for --by."),
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for engines that use one."),
     meta: str = MetaOpt,
@@ -78,5 +78,7 @@ def chunk(
                            target=target, with_headings=with_headings, length_penalty=length_penalty)
     counter = get_tokenizer(tokenizer)
     level = by or ("paragraph" if strategy in OWN_STRUCTURE else "sentence")
+    if by is None and strategy in OWN_STRUCTURE:
+        engine = engine or "blankline"
     groups = unit_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta)
     write_groups(chunk_groups(groups, counter, options, strategy), output)
