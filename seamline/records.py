@@ -6,6 +6,7 @@ fastest that way; the functions here build and check them.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -79,15 +80,54 @@ def make_unit(doc: str, seq: int, kind: str, start: int, end: int, text: str, **
     return unit
 
 
+# What a file reader records about the whole document (page ranges, headings,
+# removed running headers, joined hyphens). Copied into every unit, it would make
+# the output grow with the square of the document, so only the first unit carries it.
+DOCUMENT_LEVEL_META = ("pages", "headings", "removed", "hyphens")
+READER_FORMATS = ("pdf", "markdown", "html", "text")
+
+
 def units_from_spans(doc: Document, spans: Iterable[tuple[int, int]], kind: str,
                      meta_mode: str = "all") -> Iterator[dict]:
     """Turn tiling spans of a document into unit records carrying its meta."""
     text = doc.text
+    carried, document_level = split_meta(doc.meta)
+    pages = page_ranges(document_level.get("pages"))
     for seq, (start, end) in enumerate(spans):
         unit = make_unit(doc.id, seq, kind, start, end, text[start:end])
-        if doc.meta and (meta_mode == "all" or (meta_mode == "first" and seq == 0)):
-            unit["meta"] = dict(doc.meta)
+        if meta_mode != "none":
+            meta = dict(carried) if (meta_mode == "all" or seq == 0) else {}
+            if seq == 0:
+                meta.update(document_level)
+            if pages:
+                meta["page_span"] = page_span(pages, start, end)
+            if meta:
+                unit["meta"] = meta
         yield unit
+
+
+def split_meta(meta: dict) -> tuple[dict, dict]:
+    """(meta for every unit, reader facts for the first unit only)."""
+    if not meta or meta.get("format") not in READER_FORMATS:
+        return meta or {}, {}
+    return ({k: v for k, v in meta.items() if k not in DOCUMENT_LEVEL_META},
+            {k: v for k, v in meta.items() if k in DOCUMENT_LEVEL_META})
+
+
+def page_ranges(value: object) -> list[int]:
+    """Start offsets of the pages, when `pages` is a reader's list of [start, end] ranges."""
+    if not isinstance(value, list) or not value:
+        return []
+    if not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) for x in r) for r in value):
+        return []
+    return [r[0] for r in value]
+
+
+def page_span(page_starts: list[int], start: int, end: int) -> list[int]:
+    """1-based numbers of the first and last page a span [start, end) touches."""
+    first = bisect_right(page_starts, start)
+    last = bisect_right(page_starts, max(start, end - 1))
+    return [max(first, 1), max(last, 1)]
 
 
 def check_unit(rec: object, source: str | None, line: int | None) -> dict:

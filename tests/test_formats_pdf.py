@@ -72,7 +72,10 @@ def test_bold_headings_become_unit_paths(paper):
     later = [u for u in units if u["start"] > heads[1]["start"]]
     assert later and all(u["path"] == ["2 Further Work"] for u in later)
     assert units[1]["path"] == ["1 Introduction"]
-    assert units[0]["meta"]["pages"] == doc["meta"]["pages"] and "meta" not in units[1]
+    assert units[0]["meta"]["pages"] == doc["meta"]["pages"]
+    # with --meta first, later units carry only their own page span, not the document's meta
+    assert units[1]["meta"] == {"page_span": [1, 1]}
+    assert units[-1]["meta"]["page_span"][1] == len(doc["meta"]["pages"])
 
 
 def test_encrypted_pdf_is_a_one_line_error(tmp_path):
