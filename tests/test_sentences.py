@@ -53,6 +53,8 @@ def test_plain_and_compiled_paths_agree_on_real_text():
     plain = model._starts_plain(text).tolist()
     model.compiled = True            # force the Numba path
     assert model.starts(text).tolist() == plain
+    model.compiled = False           # force the vectorized NumPy path
+    assert model.starts(text).tolist() == plain
 
 
 def test_edge_inputs():

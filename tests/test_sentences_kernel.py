@@ -92,3 +92,45 @@ def test_train_epoch_lowers_the_loss():
     assert last < first * 0.7
     scores = weights[feats].sum(axis=1)
     assert ((scores > 0) == (labels > 0)).mean() > 0.95
+
+
+# The vectorized NumPy path (the default below JIT_FROM_CHARS) against the compiled kernel.
+from conftest import read_jsonl, shared_path  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from test_sentences_vectorized import TEXTS  # noqa: E402
+
+
+def compiled_starts(model: SentenceModel, text: str) -> list[int]:
+    model.compiled = True
+    return model.starts(text).tolist()
+
+
+def vectorized_starts(model: SentenceModel, text: str) -> list[int]:
+    model.compiled = False
+    return model.starts(text).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_vectorized_matches_compiled_on_random_text(text):
+    model = _shared()
+    assert vectorized_starts(model, text) == compiled_starts(model, text)
+
+
+def test_vectorized_matches_compiled_on_every_dev_sentence_file():
+    model = SentenceModel.load()
+    files = sorted(shared_path("sentences").glob("*.jsonl"))
+    assert files
+    for path in files:
+        for doc in read_jsonl(path):
+            text = doc["text"]
+            assert vectorized_starts(model, text) == compiled_starts(model, text), (path.name, doc.get("id"))
+
+
+_models: list[SentenceModel] = []
+
+
+def _shared() -> SentenceModel:
+    if not _models:
+        _models.append(SentenceModel.load())
+    return _models[0]

@@ -1,13 +1,18 @@
 """Load the shipped sentence model and find sentence starts with it.
 
-Documents below JIT_FROM_CHARS run the plain-Python kernel, which costs nothing
-to start; a document that long (or any document once the kernel is compiled in
-this process) runs the Numba kernel, compiled or loaded from its on-disk cache.
-The threshold is per document, not per stream, because Numba's fixed costs are
-large: about 1.3 s and 150 MB of resident memory (mostly LLVM), even with a warm
-cache. A stream of small documents thus keeps the small footprint the contract
-asks for (memory bounded by the largest document), and a large document pays
-the fixed cost once, where compiled inference saves more than it costs.
+Three implementations give the same starts:
+- `seamline.sbd.vectorized` (NumPy, no Numba): the default for every document
+  below JIT_FROM_CHARS; about 5-9 million characters per second with no
+  start-up cost and memory bounded by a block of 65,536 characters;
+- the Numba kernel `seamline.kernels.sentences.find_starts`: about twice as
+  fast per character, but Numba's fixed costs are large (about 1.3 s and 150 MB
+  of resident memory, mostly LLVM, even with a warm cache), so it runs only on
+  a single document long enough to win back that second (or on any document
+  once the kernel is compiled in this process);
+- the same kernel as plain Python (about 1 MB/s): the reference in tests.
+The choice is per document, not per stream, so a stream of small documents
+keeps the small footprint the contract asks for (memory bounded by the
+largest document). JIT_FROM_CHARS comes from measurement, see docs/sentences.md.
 """
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ import numpy as np
 from seamline.kernels import sentences as K
 
 MODEL_FILE = "sentences.npz"
-JIT_FROM_CHARS = 500_000    # a document this long runs compiled (plain Python: about 0.5 s of work)
+# A document this long runs compiled: there Numba's one-off ~1.3 s is won back
+# (vectorized ~9 M chars/s vs compiled ~20 M chars/s, measured on Bleak House).
+JIT_FROM_CHARS = 25_000_000
 
 
 @dataclass
@@ -32,6 +39,7 @@ class SentenceModel:
     info: dict = field(default_factory=dict)
     compiled: bool | None = None  # None: by document size; True/False: always/never compiled
     _plain_tables: tuple | None = None
+    _vector_tables: object = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "SentenceModel":
@@ -53,7 +61,7 @@ class SentenceModel:
         if len(text) < 2:
             return np.zeros(0, np.int64)
         if not self._use_compiled(len(text)):
-            return self._starts_plain(text)
+            return self._starts_vectorized(text)
         kernels = K.jitted()
         codes = codes_of(text)
         out = np.empty(len(text), np.int64)
@@ -65,13 +73,23 @@ class SentenceModel:
             return self.compiled
         return K.is_compiled() or size >= JIT_FROM_CHARS
 
+    def _starts_vectorized(self, text: str) -> np.ndarray:
+        from seamline.sbd import vectorized
+        if self._vector_tables is None:
+            self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold)
+        return vectorized.find_starts(codes_of(text), self._vector_tables)
+
     def _starts_plain(self, text: str) -> np.ndarray:
+        """The kernel as plain Python (about 1 MB/s): the reference the other two paths are tested against."""
+        if len(text) < 2:
+            return np.zeros(0, np.int64)
         if self._plain_tables is None:
-            self._plain_tables = (self.classes.tolist(), self.lower.tolist())
-        classes, lower = self._plain_tables
+            # float64 weights: a score adds up in double precision, as in the compiled kernel
+            self._plain_tables = (self.classes.tolist(), self.lower.tolist(), self.weights.astype(np.float64))
+        classes, lower, weights = self._plain_tables
         codes = codes_of(text).tolist()
         out = [0] * len(text)
-        count = K.plain("find_starts")(codes, classes, lower, self.weights, self.threshold, out)
+        count = K.plain("find_starts")(codes, classes, lower, weights, self.threshold, out)
         return np.asarray(out[:count], np.int64)
 
 

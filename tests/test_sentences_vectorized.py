@@ -1,0 +1,125 @@
+"""The vectorized (NumPy) sentence path gives exactly the starts of the plain-Python kernel.
+
+The comparisons with the compiled Numba kernel are in test_sentences_kernel.py
+(marked `kernels`); these run without importing Numba.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, read_jsonl, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seamline.sbd import vectorized
+from seamline.sbd.model import SentenceModel, codes_of
+
+# pieces that exercise every branch: scripts, cases, sentence ends, closers and openers,
+# list markers, tokens past MAX_TOKEN, lines past MAX_LINE, whitespace runs and kinds,
+# lone surrogates, emoji and other characters above the BMP
+PIECES = ["The", "end.", "U.S.C.", "Mr.", "et al.", "§", "12(a)(3)", "v.", "No.", "Straße", "ÉTÉ", "İ", "ǅ",
+          "Ελλάδα.", "Россия!", "中文。", "日本語？", "«Bonjour»", "“Quote.”", "'tis", "(see", "id.)", "[1]", "{x}",
+          "¿Qué?", "¡Sí!", "…", "?!", "...", ".\")", ".)]", "—", "-", "•", "1.", "(iv)", "😀", "👍🏽.", "𝐀𝐁𝐂.",
+          "\U00020000", "\ud800", "\udfff", "a\ud83d", "x" * 40, "Y" * 33 + ".", "w " * 5,
+          " ", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u2028", "\u3000", " " * 40, "\n" * 4,
+          "z" * 250 + "\n"]
+TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), st.characters(), st.characters(max_codepoint=0x7F)),
+                 max_size=120).map("".join)
+
+
+@pytest.fixture(scope="module")
+def model() -> SentenceModel:
+    return SentenceModel.load()
+
+
+def vectorized_starts(model: SentenceModel, text: str) -> list[int]:
+    model.compiled = False
+    return model.starts(text).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_random_text_gives_the_plain_kernel_starts(text):
+    model = _model()
+    assert vectorized_starts(model, text) == model._starts_plain(text).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS, block=st.integers(1, 80))
+def test_blocks_do_not_change_the_starts(text, block):
+    # cutting the text into tiny blocks exercises the block edges that long documents have
+    model = _model()
+    whole = vectorized_starts(model, text)
+    saved = vectorized.BLOCK
+    vectorized.BLOCK = block
+    try:
+        assert vectorized_starts(model, text) == whole
+    finally:
+        vectorized.BLOCK = saved
+
+
+def test_long_document_in_blocks_matches_the_plain_kernel(model):
+    cases = [json.loads(line) for line in (FIXTURES / "sentences" / "cases.jsonl").read_text().splitlines()]
+    text = "\n\n".join(c.get("joiner", " ").join(c["sentences"]) for c in cases)
+    text = (text + " " * 300 + "\n") * (1 + 3 * vectorized.BLOCK // len(text))
+    assert len(text) > 3 * vectorized.BLOCK
+    got = vectorized_starts(model, text)
+    assert got == model._starts_plain(text).tolist()
+    assert len(got) > 100
+
+
+def test_edge_inputs(model):
+    for text in ["", "a", "ab", " ", "  ", "a ", " a", ".A", "a.B", "a.)B", "a.))))B", "\ud800\udfff", "😀. 😀",
+                 "a" * 100, " " * 100 + "x", "x\n" * 300]:
+        assert vectorized_starts(model, text) == model._starts_plain(text).tolist(), repr(text)
+
+
+def test_weights_decide(model):
+    # a model whose bias alone is above the threshold: every candidate is a start
+    eager = SentenceModel(model.weights.copy(), model.classes, model.lower, model.threshold)
+    eager.weights[:] = 0
+    eager.weights[0] = model.threshold + 1
+    text = "one two.Three four\n\nfive"
+    assert vectorized_starts(eager, text) == [4, 8, 14, 20]
+    assert eager._starts_plain(text).tolist() == [4, 8, 14, 20]
+
+
+def test_every_dev_sentence_file(model):
+    folder = shared_path("sentences")
+    files = sorted(folder.glob("*.jsonl"))
+    assert files
+    for path in files:
+        for doc in read_jsonl(path):
+            text = doc["text"]
+            assert vectorized_starts(model, text) == model._starts_plain(text).tolist(), (path.name, doc.get("id"))
+
+
+def test_small_documents_do_not_import_numba():
+    code = ("import sys\nfrom seamline.segmenters.learned import LearnedSentences\n"
+            "print(len(LearnedSentences().starts('One. Two three. ' * 5000)), 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 1000 and out[1] == "False"
+
+
+_cached: list[SentenceModel] = []
+
+
+def _model() -> SentenceModel:
+    # hypothesis tests cannot take function-scoped fixtures; load the model once
+    if not _cached:
+        _cached.append(SentenceModel.load())
+    return _cached[0]
+
+
+def test_mix_is_the_kernels_mix():
+    from seamline.kernels.sentences import mix
+    rng = np.random.default_rng(3)
+    h = rng.integers(0, 2**32, 1000, dtype=np.uint64).astype(np.uint32)
+    x = rng.integers(0, 0x110000, 1000).astype(np.uint32)
+    expected = [mix(int(a), int(b)) for a, b in zip(h, x)]
+    assert [int(v) for v in vectorized.mix(h, x)] == expected
+    assert [int(v) for v in vectorized.mix(11, x)] == [mix(11, int(b)) for b in x]
