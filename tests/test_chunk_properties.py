@@ -13,6 +13,8 @@ import re
 import tiktoken
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from conftest import shared_path
+
 from seamline.chunkers import get_strategy
 from seamline.chunking import ChunkOptions
 from seamline.pipeline import segment_document
@@ -58,7 +60,7 @@ def check(text: str, chunks: list[dict], tokenizer: str, budget: int, overlap: i
             assert a["end"] == b["start"], (a, b)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, budget=st.integers(4, 40), overlap_share=st.floats(0, 0.9), strategy=st.sampled_from(STRATEGIES),
        tokenizer=st.sampled_from(["cl100k_base", "cl100k_base", "chars", "words"]), seed=st.integers(0, 99),
        use_overlap=st.booleans())
@@ -80,3 +82,12 @@ def test_fixed_windows_hold_the_budget_and_step_by_it(text, budget, overlap):
     for a, b in zip(chunks, chunks[1:]):  # with characters as tokens every window but the last is full
         assert a["tokens"] == budget
         assert a["end"] - b["start"] == overlap
+
+
+def test_strategies_on_a_real_regulation_with_overlap():
+    text = shared_path("corpus", "legal", "EU_DORA_2022.md").read_text(encoding="utf-8")[:120_000]
+    group = units_for(text, 3)
+    for strategy in STRATEGIES:
+        for overlap in (0, 50):
+            options = ChunkOptions(max_tokens=256, overlap=overlap, min_tokens=64)
+            check(text, get_strategy(strategy)(group, get_tokenizer("cl100k_base"), options), "cl100k_base", 256, overlap)

@@ -5,8 +5,8 @@ lines, a line into sentences, then clauses, words and finally single tokens,
 going only as deep as needed. Neighbouring pieces at the same level are then
 packed greedily up to the budget; the parts of a piece that had to be cut are
 packed among themselves, so a chunk never mixes half a paragraph with the next
-one. When the input units are sentences, their boundaries serve as the
-sentence level (so `segment --engine spacy | chunk --strategy recursive` uses
+one. When the input units are paragraphs, they are the top level; when they
+are sentences, their boundaries serve as the sentence level (so `segment --engine spacy | chunk --strategy recursive` uses
 spaCy's sentences).
 """
 from __future__ import annotations
@@ -29,10 +29,14 @@ def _unit_cuts(view: DocView):
 
 def recursive_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
     units = view.group.units
-    sentences = _unit_cuts(view) if units and units[0].get("kind") == "sentence" else LEVELS["sentence"]
+    kind = units[0].get("kind") if units else None
+    sentences = _unit_cuts(view) if kind == "sentence" else LEVELS["sentence"]
     deeper = (LEVELS["line"], sentences, clause_cuts, word_cuts)
     text = view.text
-    top = [0, *LEVELS["paragraph"](text, 0, len(text)), len(text)] if text else [0, 0]
+    if kind == "paragraph":  # the input's own paragraphs (as `chunk` makes from documents) are the top level
+        top = view.boundaries()
+    else:
+        top = [0, *LEVELS["paragraph"](text, 0, len(text)), len(text)] if text else [0, 0]
     hard: set[int] = set()
     positions = refine(view, top, budget, deeper, hard)
     return pack_positions(view, positions, budget, hard)
