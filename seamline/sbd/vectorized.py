@@ -45,6 +45,7 @@ class Tables:
         word[[LOWER, UPPER, DIGIT, LETTER]] = True
         self.word_of_class = word
         self.weights = np.asarray(weights, np.float32)
+        self.bias = float(self.weights[0])
         self.mask = _U32(self.weights.shape[0] - 1)
         self.threshold = float(threshold)
 
@@ -85,19 +86,21 @@ def _block_starts(codes, tables, lo, hi):
         return np.zeros(0, np.int64)
     idx = codes if int(codes.max()) < _BMP else np.minimum(codes, _BMP)
     cls = tables.classes[idx]
-    e, s = _candidates(cls, lo, hi)
+    space = cls <= NEWLINE
+    spaces, non_spaces = _Marks(space), _Marks(~space)
+    e, s = _candidates(cls, space, non_spaces, lo, hi)
     if e.size == 0:
         return np.zeros(0, np.int64)
-    feats = _features(codes, idx, cls, tables, e, s)
-    score = tables.weights[feats[0]].astype(np.float64)
-    for row in feats[1:]:
-        score += tables.weights[row]
+    rows = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
+    # the kernel adds the bias and then features 1..23 in double precision; the shipped
+    # weights are float16 values, whose sums of 24 are exact in float64 in any order
+    score = tables.weights[rows].sum(axis=0, dtype=np.float64)
+    score += tables.bias
     return s[score > tables.threshold].astype(np.int64)
 
 
-def _candidates(cls, lo, hi):
+def _candidates(cls, space, non_spaces, lo, hi):
     """(e, s) of every candidate with lo <= e < hi, in order (see the kernel's `next_candidate`)."""
-    space = cls <= NEWLINE
     prev = cls[:-1]
     cur = cls[1:]
     # a run of whitespace starts at i: the gap between two tokens (index i - 1)
@@ -112,115 +115,163 @@ def _candidates(cls, lo, hi):
             j -= (j > 0) & (cls[j] == CLOSE) & (g - j < 4)
         is_cand[g[cls[j] == TERM] - 1] = True
     e = np.flatnonzero(is_cand[max(lo, 1) - 1:max(hi - 1, 0)]) + max(lo, 1)
-    non_space = np.flatnonzero(~space)
-    k = np.searchsorted(non_space, e)
-    inside = k < non_space.shape[0]           # a gap at the very end of the text is no candidate
-    if not inside.all():
-        e, k = e[inside], k[inside]
-    s = non_space[k]
+    s = non_spaces.first_from(e)
+    inside = s < cls.shape[0]                  # a gap at the very end of the text is no candidate
+    if not inside[-1:].all():
+        e, s = e[inside], s[inside]
     return e, s
 
 
-def _features(codes, idx, cls, tables, e, s):
-    """The FEATURES index rows (uint32, one array per feature) of the candidates (e, s)."""
+# The kernel's features 1..23 (`fill_features`): a seed, then the values mixed into it in order.
+FEATURE_MIXES = [
+    (11, "h_left"), (12, "h_right"), (13, "h_core"), (14, "h_tail"), (15, "sh_left"), (16, "sh_right"),
+    (17, "h_tail", "r0c"), (18, "h_core", "r0"), (19, "gap", "last", "r0"),
+    (20, "gap", "lines", "r0", "last_cls"), (21, "core_len", "h_tail", "r0"), (22, "h_right", "last"),
+    (23, "h_core", "h_right"), (24, "h_prev", "h_core"), (25, "sh_left", "sh_right"), (26, "h_tail", "h_right"),
+    (27, "last", "r0c", "gap"), (28, "h_core", "h_tail", "r0"), (29, "sh_right", "gap", "h_tail"),
+    (30, "h_tail", "r0", "r1", "gap"), (31, "sh_left", "gap", "r0"), (32, "h_tail", "h_open", "gap"),
+    (33, "h_prev", "h_tail", "r0"),
+]
+HASHES = ["h_left", "h_right", "h_core", "h_tail", "sh_left", "sh_right", "h_prev", "h_open"]
+OPERANDS = HASHES + ["r0c", "r0", "gap", "last", "lines", "last_cls", "core_len", "r1"]
+assert len(FEATURE_MIXES) == FEATURES - 1
+
+
+def _mix_plan():
+    """Features sorted by how many values they mix, longest first, so that step t updates a prefix."""
+    order = sorted(range(len(FEATURE_MIXES)), key=lambda k: -len(FEATURE_MIXES[k]))
+    seeds = np.array([FEATURE_MIXES[k][0] for k in order], np.uint32)
+    steps = []
+    for t in range(1, max(len(f) for f in FEATURE_MIXES)):
+        rows = [k for k in order if len(FEATURE_MIXES[k]) > t]
+        steps.append(np.array([OPERANDS.index(FEATURE_MIXES[k][t]) for k in rows], np.intp))
+    return seeds, steps
+
+
+_SEEDS, _STEPS = _mix_plan()
+
+
+def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
+    """The feature indices of the candidates (e, s), a (FEATURES - 1, m) uint32 array (the bias aside)."""
     n = codes.shape[0]
-    # sorted positions with sentinels -1 and n, so that every search has an answer
-    space_pos = _positions(cls <= NEWLINE)
-    newline_pos = _positions(cls == NEWLINE)
-    word_pos = _positions(tables.word_of_class[cls])
-    non_space_pos = _positions(cls > NEWLINE)
+    m = e.shape[0]
+    newlines_at = _Marks(cls == NEWLINE)
+    words = _Marks(tables.word_of_class[cls])
 
     # the left token [lb, e): back to a space, at most MAX_TOKEN characters
-    lb = np.maximum(e - MAX_TOKEN, _last_before(space_pos, e) + 1)
+    lb = np.maximum(e - MAX_TOKEN, spaces.last_before(e) + 1)
     # the next token [s, rb)
-    rb = np.minimum(space_pos[np.searchsorted(space_pos, s)], s + MAX_TOKEN)
+    rb = np.minimum(spaces.first_from(s), s + MAX_TOKEN)
     # the core of the left token, without trailing punctuation, and its punctuation tail
-    ce = np.maximum(lb, _last_before(word_pos, e) + 1)
+    ce = np.maximum(lb, words.last_before(e) + 1)
     tl = np.maximum(ce, e - 4)
-    # newlines in the gap, and the length of the line before it
-    k_e = np.searchsorted(newline_pos, e)
-    newlines = np.searchsorted(newline_pos, s) - k_e
-    gap = np.where(s == e, 3, np.minimum(newlines, 2)).astype(np.uint32)
-    line_start = np.maximum(e - MAX_LINE, newline_pos[k_e - 1] + 1)
-    lines = np.where(newlines > 0, (e - line_start) // 20, 15).astype(np.uint32)
-    core_len = np.minimum(ce - lb, 6).astype(np.uint32)
     # the token before the left one: back over at most 8 spaces, then back to a space
-    p_end = np.maximum(lb - 8, _last_before(non_space_pos, lb) + 1)
-    p_start = np.maximum(p_end - MAX_TOKEN, _last_before(space_pos, p_end) + 1)
+    p_end = np.maximum(lb - 8, non_spaces.last_before(lb) + 1)
+    p_start = np.maximum(p_end - MAX_TOKEN, spaces.last_before(p_end) + 1)
     r_end = np.minimum(rb, s + 16)
 
-    r0 = cls[s].astype(np.uint32)
-    code_s = codes[s]
-    r0c = np.where(r0 >= TERM, code_s, r0).astype(np.uint32)
-    last = codes[e - 1].astype(np.uint32)
-    last_cls = cls[e - 1].astype(np.uint32)
+    ops = np.empty((len(OPERANDS), m), np.uint32)
+    _hash_ranges(codes, idx, cls, tables, ops, [
+        (0, lb, e - lb), (0, s, r_end - s), (0, lb, ce - lb), (2, tl, e - tl),
+        (1, lb, e - lb), (1, s, r_end - s), (0, p_start, p_end - p_start), (2, s, np.minimum(rb, s + 2) - s)])
+    h = len(HASHES)
+    # newlines in the gap, and the length of the line before it
+    k_e = newlines_at.before[e]
+    newlines = newlines_at.before[s] - k_e
+    line_start = np.maximum(e - MAX_LINE, newlines_at.positions[k_e] + 1)
+    r0 = cls[s]
+    ops[h + 0] = np.where(r0 >= TERM, codes[s], r0)                      # r0c
+    ops[h + 1] = r0
+    ops[h + 2] = np.where(s == e, 3, np.minimum(newlines, 2))            # gap
+    ops[h + 3] = codes[e - 1]                                             # last
+    ops[h + 4] = np.where(newlines > 0, (e - line_start) // 20, 15)      # lines
+    ops[h + 5] = cls[e - 1]                                               # last_cls
+    ops[h + 6] = np.minimum(ce - lb, 6)                                   # core_len
     s1 = s + 1
-    r1 = np.where(s1 < rb, cls[np.minimum(s1, n - 1)], 15).astype(np.uint32)
+    ops[h + 7] = np.where(s1 < rb, cls[np.minimum(s1, n - 1)], 15)       # r1
 
+    rows = np.empty((_SEEDS.shape[0], m), np.uint32)
+    rows[...] = _SEEDS[:, None]
+    for t, operands in enumerate(_STEPS):
+        head = rows[:operands.shape[0]]
+        head[...] = mix(head, ops[operands])
+    rows &= tables.mask
+    rows |= _U32(1)                        # index 0 is the bias alone
+    return rows
+
+
+def _hash_ranges(codes, idx, cls, tables, out, ranges):
+    """out[k] = hash k of `ranges`: (kind, lo, length) with kind 0 hash_lower, 1 hash_shape, 2 hash_exact.
+
+    The seed of hash k is k + 1 (and 4 for h_tail, 8 for h_open: the kernel's seeds by name).
+    All hashes advance together, one character offset j at a time: ordered by
+    length, the ranges still running at offset j are a prefix.
+    """
+    n = codes.shape[0]
     low = tables.lower[idx]
     beyond = codes >= _BMP
     if beyond.any():
         low[beyond] = codes[beyond]
-    sym = np.where(cls >= TERM, codes, cls).astype(np.uint32)
-    change = np.empty(n, bool)
-    change[0] = True
-    np.not_equal(sym[1:], sym[:-1], out=change[1:])
-    codes32 = codes.astype(np.uint32, copy=False)
+    # one array holding the three value kinds: lower case, shape symbol, exact code point
+    values = np.empty(3 * n, np.uint32)
+    values[:n] = low
+    np.copyto(values[n:2 * n], codes)
+    shape = cls >= TERM            # punctuation is itself in a shape, letters and digits are their class
+    np.copyto(values[n:2 * n], cls, where=~shape)
+    values[2 * n:] = codes
+    # hash_shape mixes a symbol only when it differs from the one before
+    mixes = np.ones(3 * n, bool)
+    np.not_equal(values[n + 1:2 * n], values[n:2 * n - 1], out=mixes[n + 1:2 * n])
+    lo = np.concatenate([r[1] + r[0] * n for r in ranges])
+    length = np.concatenate([r[2] for r in ranges])
+    seeds = np.repeat(np.array(_HASH_SEEDS, np.uint32), [r[1].shape[0] for r in ranges])
 
-    left = _Ranges(lb, e - lb)
-    right = _Ranges(s, r_end - s)
-    h_left = left.hash(low, 1)
-    sh_left = left.hash(sym, 5, change)
-    h_right = right.hash(low, 2)
-    sh_right = right.hash(sym, 6, change)
-    h_core = _Ranges(lb, ce - lb).hash(low, 3)
-    h_tail = _Ranges(tl, e - tl).hash(codes32, 4)
-    h_prev = _Ranges(p_start, p_end - p_start).hash(low, 7)
-    h_open = _Ranges(s, np.minimum(rb, s + 2) - s).hash(codes32, 8)
-
-    rows = [
-        mix(11, h_left),
-        mix(12, h_right),
-        mix(13, h_core),
-        mix(14, h_tail),
-        mix(15, sh_left),
-        mix(16, sh_right),
-        mix(mix(17, h_tail), r0c),
-        mix(mix(18, h_core), r0),
-        mix(mix(mix(19, gap), last), r0),
-        mix(mix(mix(mix(20, gap), lines), r0), last_cls),
-        mix(mix(mix(21, core_len), h_tail), r0),
-        mix(mix(22, h_right), last),
-        mix(mix(23, h_core), h_right),
-        mix(mix(24, h_prev), h_core),
-        mix(mix(25, sh_left), sh_right),
-        mix(mix(26, h_tail), h_right),
-        mix(mix(mix(27, last), r0c), gap),
-        mix(mix(mix(28, h_core), h_tail), r0),
-        mix(mix(mix(29, sh_right), gap), h_tail),
-        mix(mix(mix(mix(30, h_tail), r0), r1), gap),
-        mix(mix(mix(31, sh_left), gap), r0),
-        mix(mix(mix(32, h_tail), h_open), gap),
-        mix(mix(mix(33, h_prev), h_tail), r0),
-    ]
-    for row in rows:
-        row &= tables.mask
-        row |= _U32(1)                        # index 0 is the bias alone
-    return [np.zeros(e.shape[0], np.uint32)] + rows
+    order = np.argsort(-length.astype(np.int8), kind="stable")
+    running = length.shape[0] - np.cumsum(np.bincount(length, minlength=MAX_TOKEN + 1))
+    h = seeds[order]
+    pos = lo[order]
+    for j in range(MAX_TOKEN):
+        k = int(running[j])
+        if k == 0:
+            break
+        hk = h[:k]
+        p = pos[:k]
+        x = values[p]
+        x ^= hk
+        x *= _PRIME
+        x ^= hk >> _U32(13)
+        if j:
+            np.copyto(hk, x, where=mixes[p])
+        else:
+            hk[...] = x
+        p += 1
+    flat = out[:len(ranges)].reshape(-1)
+    flat[order] = h
 
 
-def _positions(mask):
-    """The indices where mask holds, between the sentinels -1 and len(mask)."""
-    found = np.flatnonzero(mask)
-    out = np.empty(found.shape[0] + 2, np.int64)
-    out[0], out[-1] = -1, mask.shape[0]
-    out[1:-1] = found
-    return out
+_HASH_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8]      # h_left, h_right, h_core, h_tail, sh_left, sh_right, h_prev, h_open
 
 
-def _last_before(positions, x):
-    """For each x, the largest of the `positions` (with sentinels) below it: -1 when there is none."""
-    return positions[np.searchsorted(positions, x) - 1]
+class _Marks:
+    """The positions where a mask holds, for "last one before x" and "first one from x" look-ups."""
+
+    def __init__(self, mask):
+        found = np.flatnonzero(mask)
+        # sentinels -1 and len(mask), so that every look-up has an answer
+        self.positions = np.empty(found.shape[0] + 2, np.int64)
+        self.positions[0], self.positions[-1] = -1, mask.shape[0]
+        self.positions[1:-1] = found
+        # before[x]: how many marks lie below x
+        self.before = np.zeros(mask.shape[0] + 1, np.int32)
+        np.cumsum(mask, out=self.before[1:])
+
+    def last_before(self, x):
+        """The last marked position below each x, or -1."""
+        return self.positions[self.before[x]]
+
+    def first_from(self, x):
+        """The first marked position at or after each x, or len(mask)."""
+        return self.positions[self.before[x] + 1]
 
 
 def mix(h, x):
@@ -232,39 +283,3 @@ def mix(h, x):
     out *= _PRIME
     out ^= h >> _U32(13)
     return out
-
-
-class _Ranges:
-    """Character ranges [lo, lo + length) hashed column by column, longest first."""
-
-    def __init__(self, lo, length):
-        self.length = length
-        self.order = np.argsort(length.astype(np.int8), kind="stable")[::-1]
-        counts = np.bincount(length, minlength=MAX_TOKEN + 1)
-        self.running = length.shape[0] - np.cumsum(counts)     # running[j]: ranges longer than j
-        self.lo = lo[self.order]
-
-    def hash(self, values, seed, change=None):
-        """The kernel's hash_lower / hash_exact (values per character) or hash_shape (with `change`)."""
-        m = self.lo.shape[0]
-        h = np.full(m, seed, np.uint32)
-        pos = self.lo.copy()
-        for j in range(MAX_TOKEN):
-            k = int(self.running[j])
-            if k == 0:
-                break
-            hk = h[:k]
-            p = pos[:k]
-            x = values[p]
-            x ^= hk
-            x *= _PRIME
-            x ^= hk >> _U32(13)
-            if change is not None and j > 0:
-                # hash_shape mixes a symbol only when it differs from the one before
-                np.copyto(hk, x, where=change[p])
-            else:
-                hk[...] = x
-            p += 1
-        out = np.empty(m, np.uint32)
-        out[self.order] = h
-        return out
