@@ -94,7 +94,7 @@ def _block_starts(codes, tables, lo, hi):
     rows = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
     # the kernel adds the bias and then features 1..23 in double precision; the shipped
     # weights are float16 values, whose sums of 24 are exact in float64 in any order
-    score = tables.weights[rows].sum(axis=0, dtype=np.float64)
+    score = tables.weights.take(rows).sum(axis=0, dtype=np.float64)
     score += tables.bias
     return s[score > tables.threshold].astype(np.int64)
 
@@ -172,8 +172,8 @@ def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
 
     ops = np.empty((len(OPERANDS), m), np.uint32)
     _hash_ranges(codes, idx, cls, tables, ops, [
-        (0, lb, e - lb), (0, s, r_end - s), (0, lb, ce - lb), (2, tl, e - tl),
-        (1, lb, e - lb), (1, s, r_end - s), (0, p_start, p_end - p_start), (2, s, np.minimum(rb, s + 2) - s)])
+        (0, lb, e), (0, s, r_end), (0, lb, ce), (2, tl, e),
+        (1, lb, e), (1, s, r_end), (0, p_start, p_end), (2, s, np.minimum(rb, s + 2))])
     h = len(HASHES)
     # newlines in the gap, and the length of the line before it
     k_e = newlines_at.before[e]
@@ -201,52 +201,66 @@ def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
 
 
 def _hash_ranges(codes, idx, cls, tables, out, ranges):
-    """out[k] = hash k of `ranges`: (kind, lo, length) with kind 0 hash_lower, 1 hash_shape, 2 hash_exact.
+    """out[k] = hash k of `ranges`: (kind, lo, hi) with kind 0 hash_lower, 1 hash_shape, 2 hash_exact.
 
-    The seed of hash k is k + 1 (and 4 for h_tail, 8 for h_open: the kernel's seeds by name).
-    All hashes advance together, one character offset j at a time: ordered by
-    length, the ranges still running at offset j are a prefix.
+    The seeds are the kernel's (_HASH_SEEDS). All hashes advance together, one
+    character offset j at a time: ordered by length, the ranges still running
+    at offset j are a prefix of that order.
     """
     n = codes.shape[0]
-    low = tables.lower[idx]
-    beyond = codes >= _BMP
-    if beyond.any():
+    # hash_shape mixes a symbol only when it differs from the one before: it is an exact
+    # hash over the symbols where a run starts, so those are stored apart ("runs")
+    symbols = codes.astype(np.uint32)
+    np.copyto(symbols, cls, where=cls < TERM)   # letters and digits by class, punctuation as itself
+    run_start = np.empty(n, bool)
+    run_start[0] = True
+    np.not_equal(symbols[1:], symbols[:-1], out=run_start[1:])
+    runs = _Marks(run_start)
+    run_symbols = symbols[run_start]
+    # one array holding the three kinds of values: lower case, run symbols, exact code points
+    r = run_symbols.shape[0]
+    values = np.empty(2 * n + r, np.uint32)
+    low = values[:n]
+    tables.lower.take(idx, out=low)
+    if idx is not codes:                         # beyond the BMP a character is its own lower case
+        beyond = codes >= _BMP
         low[beyond] = codes[beyond]
-    # one array holding the three value kinds: lower case, shape symbol, exact code point
-    values = np.empty(3 * n, np.uint32)
-    values[:n] = low
-    np.copyto(values[n:2 * n], codes)
-    shape = cls >= TERM            # punctuation is itself in a shape, letters and digits are their class
-    np.copyto(values[n:2 * n], cls, where=~shape)
-    values[2 * n:] = codes
-    # hash_shape mixes a symbol only when it differs from the one before
-    mixes = np.ones(3 * n, bool)
-    np.not_equal(values[n + 1:2 * n], values[n:2 * n - 1], out=mixes[n + 1:2 * n])
-    lo = np.concatenate([r[1] + r[0] * n for r in ranges])
-    length = np.concatenate([r[2] for r in ranges])
-    seeds = np.repeat(np.array(_HASH_SEEDS, np.uint32), [r[1].shape[0] for r in ranges])
+    values[n:n + r] = run_symbols
+    values[n + r:] = codes
+    m = ranges[0][1].shape[0]
+    lo = np.empty((len(ranges), m), np.int64)
+    length = np.empty((len(ranges), m), np.int64)
+    for k, (kind, a, b) in enumerate(ranges):
+        if kind == 1:
+            # the run holding a, then every run that starts before b
+            first = runs.before[a + 1] - 1
+            np.add(first, n, out=lo[k])
+            np.subtract(runs.before[b], first, out=length[k])
+        else:
+            np.add(a, 0 if kind == 0 else n + r, out=lo[k])
+            np.subtract(b, a, out=length[k])
+    lo, length = lo.reshape(-1), length.reshape(-1)
 
     order = np.argsort(-length.astype(np.int8), kind="stable")
     running = length.shape[0] - np.cumsum(np.bincount(length, minlength=MAX_TOKEN + 1))
-    h = seeds[order]
-    pos = lo[order]
+    h = np.empty((len(ranges), m), np.uint32)
+    h[...] = np.array(_HASH_SEEDS, np.uint32)[:, None]
+    h = h.reshape(-1).take(order)
+    pos = lo.take(order)
+    x = np.empty_like(h)
+    t = np.empty_like(h)
     for j in range(MAX_TOKEN):
         k = int(running[j])
         if k == 0:
             break
-        hk = h[:k]
-        p = pos[:k]
-        x = values[p]
-        x ^= hk
-        x *= _PRIME
-        x ^= hk >> _U32(13)
-        if j:
-            np.copyto(hk, x, where=mixes[p])
-        else:
-            hk[...] = x
+        hk, p, xk, tk = h[:k], pos[:k], x[:k], t[:k]
+        np.right_shift(hk, _U32(13), out=tk)
+        values.take(p, out=xk)
+        hk ^= xk
+        hk *= _PRIME
+        hk ^= tk
         p += 1
-    flat = out[:len(ranges)].reshape(-1)
-    flat[order] = h
+    out[:len(ranges)].reshape(-1)[order] = h
 
 
 _HASH_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8]      # h_left, h_right, h_core, h_tail, sh_left, sh_right, h_prev, h_open
