@@ -23,6 +23,7 @@ METHODS = {
     "embedding": "seamline.topics.embedding:EmbeddingScorer",
     "perplexity": "seamline.topics.perplexity:PerplexityScorer",
     "bayes": "seamline.topics.bayes:BayesScorer",
+    "topictiling": "seamline.topics.topictiling:TopicTilingScorer",
 }
 DEFAULT_METHOD = "tiling"
 
