@@ -72,6 +72,12 @@ def test_long_document_in_blocks_matches_the_plain_kernel(model):
     assert len(got) > 100
 
 
+def test_code_point_arrays_give_the_same_starts_as_strings(model):
+    tables = vectorized.Tables(model.classes, model.lower, model.weights, model.threshold)
+    text = "Dr. Who went home. He slept!\n\n(Then) «Il dort.» 😀 Done.  \ud800 A. B" * 3000
+    assert vectorized.find_starts(codes_of(text), tables).tolist() == vectorized.find_starts(text, tables).tolist()
+
+
 def test_edge_inputs(model):
     for text in ["", "a", "ab", " ", "  ", "a ", " a", ".A", "a.B", "a.)B", "a.))))B", "\ud800\udfff", "😀. 😀",
                  "a" * 100, " " * 100 + "x", "x\n" * 300]:

@@ -2,14 +2,15 @@
 
 Three implementations give the same starts:
 - `seamline.sbd.vectorized` (NumPy, no Numba): the default for every document
-  below JIT_FROM_CHARS; about 5-9 million characters per second with no
-  start-up cost and memory bounded by a block of 65,536 characters;
-- the Numba kernel `seamline.kernels.sentences.find_starts`: about twice as
-  fast per character, but Numba's fixed costs are large (about 1.3 s and 150 MB
+  below JIT_FROM_CHARS; about 10 million characters per second with no
+  start-up cost, and memory beyond the text bounded (it reads blocks of 65,536
+  characters);
+- the Numba kernel `seamline.kernels.sentences.find_starts`: a little faster
+  per character, but Numba's fixed costs are large (about 1.3 s and 150 MB
   of resident memory, mostly LLVM, even with a warm cache), so it runs only on
   a single document long enough to win back that second (or on any document
   once the kernel is compiled in this process);
-- the same kernel as plain Python (about 1 MB/s): the reference in tests.
+- the same kernel as plain Python (slow): the reference in tests.
 The choice is per document, not per stream, so a stream of small documents
 keeps the small footprint the contract asks for (memory bounded by the
 largest document). JIT_FROM_CHARS comes from measurement, see docs/sentences.md.
@@ -23,11 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from seamline.kernels import sentences as K
+from seamline.sbd import vectorized
+from seamline.sbd.vectorized import codes_of  # noqa: F401  (part of this module's interface)
 
 MODEL_FILE = "sentences.npz"
-# A document this long runs compiled: there Numba's one-off ~1.3 s is won back
-# (vectorized ~9 M chars/s vs compiled ~20 M chars/s, measured on Bleak House).
-JIT_FROM_CHARS = 25_000_000
+# A document this long runs compiled. Measured in fresh processes on Bleak House
+# repeated (docs/sentences.md): the compiled run, with Numba's one-off 0.5-1.3 s
+# and +120 MB, only breaks even at about 20 million characters; from 50 million
+# it saves over half a second.
+JIT_FROM_CHARS = 50_000_000
 
 
 @dataclass
@@ -74,13 +79,12 @@ class SentenceModel:
         return K.is_compiled() or size >= JIT_FROM_CHARS
 
     def _starts_vectorized(self, text: str) -> np.ndarray:
-        from seamline.sbd import vectorized
         if self._vector_tables is None:
             self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold)
-        return vectorized.find_starts(codes_of(text), self._vector_tables)
+        return vectorized.find_starts(text, self._vector_tables)
 
     def _starts_plain(self, text: str) -> np.ndarray:
-        """The kernel as plain Python (about 1 MB/s): the reference the other two paths are tested against."""
+        """The kernel as plain Python (slow): the reference the other two paths are tested against."""
         if len(text) < 2:
             return np.zeros(0, np.int64)
         if self._plain_tables is None:
@@ -91,11 +95,6 @@ class SentenceModel:
         out = [0] * len(text)
         count = K.plain("find_starts")(codes, classes, lower, weights, self.threshold, out)
         return np.asarray(out[:count], np.int64)
-
-
-def codes_of(text: str) -> np.ndarray:
-    """The text as an array of code points (lone surrogates kept as they are)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
 class _nullcontext:

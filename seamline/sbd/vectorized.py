@@ -50,32 +50,42 @@ class Tables:
         self.threshold = float(threshold)
 
 
-def find_starts(codes: np.ndarray, tables: Tables) -> np.ndarray:
-    """Offsets where a sentence starts (int64, ascending), as the kernel's `find_starts` gives them."""
-    n = codes.shape[0]
+def find_starts(text: str | np.ndarray, tables: Tables) -> np.ndarray:
+    """Offsets where a sentence starts (int64, ascending), as the kernel's `find_starts` gives them.
+
+    `text` is a str or its code points (`codes_of`). A long str is read block by
+    block, so memory beyond the text itself stays bounded.
+    """
+    if isinstance(text, str):
+        n, window = len(text), (lambda lo, hi: codes_of(text[lo:hi]))
+    else:
+        n, window = text.shape[0], (lambda lo, hi: text[lo:hi])
     if n <= BLOCK + _BEFORE + _AFTER:
-        return _block_starts(codes, tables, 0, n)
+        return _block_starts(window(0, n), tables, 0, n)
     parts = []
     a = 0
     while a < n:
         b = min(n, a + BLOCK)
-        t = _first_non_space(codes, tables, b)      # every candidate with e < b has s <= t
+        t = _first_non_space(window, n, tables, b)     # every candidate with e < b has s <= t
         w0, w1 = max(0, a - _BEFORE), min(n, t + _AFTER)
-        found = _block_starts(codes[w0:w1], tables, a - w0, b - w0)
+        found = _block_starts(window(w0, w1), tables, a - w0, b - w0)
         parts.append(found + w0)
         a = b
     return np.concatenate(parts)
 
 
-def _first_non_space(codes, tables, pos):
-    n = codes.shape[0]
+def codes_of(text: str) -> np.ndarray:
+    """The text as an array of code points (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _first_non_space(window, n, tables, pos):
     while pos < n:
-        window = codes[pos:pos + 4096]
-        space = tables.is_space[np.minimum(window, _BMP)]
-        hits = np.flatnonzero(~space)
+        codes = window(pos, pos + 4096)
+        hits = np.flatnonzero(~tables.is_space[np.minimum(codes, _BMP)])
         if hits.size:
             return pos + int(hits[0])
-        pos += window.shape[0]
+        pos += codes.shape[0]
     return n
 
 
