@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, UsageError
 from seamline.records import UnitGroup, make_unit
-from seamline.tokenizers import TiktokenSpans as TIKTOKEN_SPANS, Tokenizer
+from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenTokenizer, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
 JoinRule = Callable[[int, int], bool]
@@ -420,8 +420,13 @@ def group_text(group: UnitGroup) -> str:
     return "".join(u["text"] for u in group.units)
 
 
-# id(group) -> (group, tokenizer, text, future of its span counter)
+# id(group) -> (group, tokenizer, text, future of its span counter): documents
+# that chunk_groups has started tokenizing; DocView picks them up.
 _PREPARED: dict[int, tuple] = {}
+
+
+def _counts_from_one_pass(tokenizer: Tokenizer) -> bool:
+    return isinstance(tokenizer, TiktokenTokenizer) and tokenizer.enc._pat_str in ANCHOR_SAFE_PATTERNS
 
 
 def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: ChunkOptions,
@@ -437,7 +442,7 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
     from seamline.chunkers import get_strategy
 
     run = get_strategy(strategy)
-    if not isinstance(tokenizer.spans(""), TIKTOKEN_SPANS):  # only tiktoken gains from a second thread
+    if not _counts_from_one_pass(tokenizer):  # only then is there real work to move to a second thread
         for group in groups:
             yield run(group, tokenizer, options)
         return
