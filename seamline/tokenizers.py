@@ -418,7 +418,7 @@ _LENGTHS: dict[int, object] = {}
 class TiktokenSpans(_SpanBase):
     """Exact span counts for a tiktoken encoding from one encoding of the document.
 
-    An anchor is a position t where a space follows a non-whitespace character.
+    An anchor is a position t where a space follows a non-whitespace ASCII character.
     No piece of the encoding's pre-tokenizer contains both text[t-1] and text[t]
     (a space may only open a piece; a piece that holds a non-space character
     never continues with a space), and the pieces before t do not change when
@@ -439,16 +439,13 @@ class TiktokenSpans(_SpanBase):
         import numpy as np
         self.tok = tokenizer
         self.text = text
-        codes = _code_points(text)
-        self.anchors = _anchor_positions(codes, len(text))
+        self.raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        # byte offsets of UTF-8 continuation bytes: char offset = byte offset - those before it
+        self.cont = (np.flatnonzero((self.raw & 0xC0) == 0x80) if not text.isascii()
+                     else np.zeros(0, dtype=np.int64))
+        anchor_bytes = _anchor_bytes(self.raw)
+        self.anchors = anchor_bytes - np.searchsorted(self.cont, anchor_bytes)
         self.ends = ends = _token_end_bytes(tokenizer, text, self.anchors)
-        self.byte_at = None  # char offset -> byte offset, for texts that are not ASCII
-        if codes.dtype == np.uint8:
-            anchor_bytes = self.anchors
-        else:
-            widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
-            self.byte_at = byte_at = np.concatenate([[0], np.cumsum(widths, dtype=np.int64)])
-            anchor_bytes = byte_at[self.anchors]
         # tokens of text[:t] for each anchor t: the tokens that end at or before it
         self.before = np.searchsorted(ends, anchor_bytes, side="right").astype(np.int64)
 
@@ -487,13 +484,10 @@ class TiktokenSpans(_SpanBase):
     def token_boundaries(self):
         """Character offsets where the document's own tokens meet (0 and len included)."""
         import numpy as np
-        ends = self.ends
-        if self.byte_at is not None:
-            chars = np.searchsorted(self.byte_at, ends)
-            ok = chars < len(self.byte_at)
-            chars, ends = chars[ok], ends[ok]
-            ends = chars[self.byte_at[chars] == ends]
-        return np.unique(np.concatenate([[0], ends, [len(self.text)]])).astype(np.int64)
+        ends = self.ends[self.ends < len(self.raw)]
+        ends = ends[(self.raw[ends] & 0xC0) != 0x80]  # cuts inside a character are no text offsets
+        chars = ends - np.searchsorted(self.cont, ends)
+        return np.unique(np.concatenate([[0], chars, [len(self.text)]])).astype(np.int64)
 
     def exact_arrays(self, positions):
         """f, g with count(P[i], P[j]) == f[j] - g[i] whenever an anchor lies in the span."""
@@ -526,19 +520,19 @@ class TiktokenSpans(_SpanBase):
         return np.where(a <= b, inner + edges, 4 * (p[1:] - p[:-1]))
 
 
-def _code_points(text: str):
-    import numpy as np
-    if text.isascii():
-        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+def _anchor_bytes(raw):
+    """Byte offsets of anchors in UTF-8 text: a space after an ASCII non-whitespace byte, plus both ends.
 
-
-def _anchor_positions(codes, n: int):
+    Only ASCII characters count as the left side (a multi-byte character might be
+    Unicode whitespace, such as a no-break space); fewer anchors are still exact.
+    """
     import numpy as np
-    spaces = np.flatnonzero(codes[1:] == 32) + 1
-    before = codes[spaces - 1]
-    inner = spaces[~np.isin(before, np.array(_WS_CODES, dtype=codes.dtype if codes.dtype != np.uint8 else np.uint32))]
-    return np.concatenate([[0], inner, [n]]).astype(np.int64) if n else np.zeros(1, dtype=np.int64)
+    solid = np.ones(256, dtype=bool)
+    solid[[c for c in _WS_CODES if c < 128]] = False
+    solid[128:] = False
+    spaces = np.flatnonzero(raw[1:] == 32) + 1
+    inner = spaces[solid[raw[spaces - 1]]]
+    return np.concatenate([[0], inner, [len(raw)]]).astype(np.int64) if len(raw) else np.zeros(1, dtype=np.int64)
 
 
 def _byte_lengths(enc):
