@@ -252,7 +252,7 @@ def _hash_ranges(codes, idx, cls, tables, out, ranges):
     lo, length = lo.reshape(-1), length.reshape(-1)
 
     order = np.argsort(-length.astype(np.int8), kind="stable")
-    running = length.shape[0] - np.cumsum(np.bincount(length, minlength=MAX_TOKEN + 1))
+    running = (length.shape[0] - np.cumsum(np.bincount(length, minlength=MAX_TOKEN + 1))).tolist()
     h = np.empty((len(ranges), m), np.uint32)
     h[...] = np.array(_HASH_SEEDS, np.uint32)[:, None]
     h = h.reshape(-1).take(order)
@@ -260,16 +260,15 @@ def _hash_ranges(codes, idx, cls, tables, out, ranges):
     x = np.empty_like(h)
     t = np.empty_like(h)
     for j in range(MAX_TOKEN):
-        k = int(running[j])
+        k = running[j]
         if k == 0:
             break
-        hk, p, xk, tk = h[:k], pos[:k], x[:k], t[:k]
+        hk, xk, tk = h[:k], x[:k], t[:k]
         np.right_shift(hk, _U32(13), out=tk)
-        values.take(p, out=xk)
+        values[j:].take(pos[:k], out=xk)          # the j-th character of each running range
         hk ^= xk
         hk *= _PRIME
         hk ^= tk
-        p += 1
     out[:len(ranges)].reshape(-1)[order] = h
 
 
