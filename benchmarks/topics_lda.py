@@ -1,7 +1,7 @@
 """TopicTiling on the Choi DEV set: the shipped Gutenberg model and 5-fold cross-validation.
 
 Run: .venv/bin/python benchmarks/topics_lda.py [--docs N] [--folds 5] [--iterations 300]
-     [--window 2] [--disjoint] [--methods topictiling,bayes]
+     [--window 3] [--disjoint] [--methods topictiling,bayes]
 
 Each Choi document is scored on its gold sentences (meta.sentence_spans); Pk and
 WindowDiff (segeval convention, seamline.evaluation.metrics) are averaged over
@@ -119,7 +119,7 @@ def main() -> None:
     ap.add_argument("--topics", type=int, default=100)
     ap.add_argument("--iterations", type=int, default=300)
     ap.add_argument("--vocab", type=int, default=20000)
-    ap.add_argument("--window", type=int, default=2)
+    ap.add_argument("--window", type=int, default=3)
     ap.add_argument("--disjoint", action="store_true", help="also run CV without shared excerpts")
     ap.add_argument("--methods", default="topictiling", help="comma list: topictiling, bayes, cv-only")
     args = ap.parse_args()

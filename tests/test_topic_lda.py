@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +16,8 @@ from seamline.topics.topictiling import TopicTilingScorer, coherence, depth_curv
 
 HERE = FIXTURES / "topics" / "lda"
 CORPUS = HERE / "corpus.txt"
-DOC = (HERE / "three_topics.txt").read_text()
+FILE = str(HERE / "three_topics.txt")
+DOC = Path(FILE).read_text()
 TRUE_STARTS = [DOC.index("Melt the butter"), DOC.index("The crew hoisted")]
 
 
@@ -85,7 +87,7 @@ def test_coherence_and_depth_by_hand():
 
 
 def test_score_cli_with_a_user_model(model_file):
-    out = run_cli("score", "--method", "topictiling", "--model", str(model_file), str(HERE / "three_topics.txt"))
+    out = run_cli("score", "--method", "topictiling", "--model", str(model_file), FILE)
     assert out.returncode == 0, out.stderr
     units = records(out.stdout)
     assert_tiles(DOC, units)
@@ -95,13 +97,13 @@ def test_score_cli_with_a_user_model(model_file):
 
 
 def test_segment_cli_with_the_shipped_model():
-    out = run_cli("segment", "--by", "topic", "--method", "topictiling", "--segments", "3", str(HERE / "three_topics.txt"))
+    out = run_cli("segment", "--by", "topic", "--method", "topictiling", "--segments", "3", FILE)
     assert out.returncode == 0, out.stderr
     units = records(out.stdout)
     assert_tiles(DOC, units)
     assert len(units) == 3 and all(u["kind"] == "topic" for u in units)
     for select in ("threshold", "dp"):
-        out = run_cli("segment", "--by", "topic", "--method", "topictiling", "--select", select, str(HERE / "three_topics.txt"))
+        out = run_cli("segment", "--by", "topic", "--method", "topictiling", "--select", select, FILE)
         assert out.returncode == 0, out.stderr
         assert_tiles(DOC, records(out.stdout))
 
@@ -114,7 +116,7 @@ def test_shipped_model_is_small_and_from_gutenberg_only():
 
 
 def test_a_missing_model_is_an_input_error(tmp_path):
-    out = run_cli("score", "--method", "topictiling", "--model", str(tmp_path / "nope.npz"), str(HERE / "three_topics.txt"))
+    out = run_cli("score", "--method", "topictiling", "--model", str(tmp_path / "nope.npz"), FILE)
     assert out.returncode == 1
     assert out.stderr.decode().strip().count("\n") == 0 and "nope.npz" in out.stderr.decode()
 
@@ -151,3 +153,20 @@ def test_cross_validated_model_on_choi_slice():
         scores = scorer.score([doc["text"][s:e] for s, e in spans])
         values.append(pk(len(spans), ref, decide(scores, "best", segments=len(ref) + 1)).value)
     assert np.mean(values) < 0.25  # random placement scores about 0.45 here
+
+
+def test_segment_uses_the_model_named_by_the_environment(model_file, tmp_path):
+    import os
+    import subprocess
+
+    env = dict(os.environ, SEAMLINE_LDA_MODEL=str(model_file))
+    done = subprocess.run([sys.executable, "-m", "seamline", "segment", "--by", "topic", "--method", "topictiling",
+                           FILE], capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    units = records(done.stdout)
+    assert_tiles(DOC, units)
+    assert [u["start"] for u in units[1:]] == TRUE_STARTS  # the tiny model knows these three subjects
+    env["SEAMLINE_LDA_MODEL"] = str(tmp_path / "missing.npz")
+    done = subprocess.run([sys.executable, "-m", "seamline", "segment", "--by", "topic", "--method", "topictiling",
+                           FILE], capture_output=True, env=env)
+    assert done.returncode == 1 and "missing.npz" in done.stderr.decode()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -102,8 +103,12 @@ _LOADED: dict[str, LdaModel] = {}
 
 
 def load_model(path: str | Path | None = None) -> LdaModel:
-    """A model file, loaded once per process (the shipped Gutenberg model by default)."""
-    key = str(Path(path or MODEL_PATH).resolve())
+    """A model file, loaded once per process: `path`, else $SEAMLINE_LDA_MODEL, else the shipped one.
+
+    The variable lets `seamline segment --by topic --method topictiling` (which has no
+    --model option) use a model of your own.
+    """
+    key = str(Path(path or os.environ.get("SEAMLINE_LDA_MODEL") or MODEL_PATH).resolve())
     if key not in _LOADED:
         _LOADED[key] = LdaModel.load(key)
     return _LOADED[key]

@@ -20,7 +20,7 @@ import numpy as np
 
 from seamline.topics.scores import Scores, mean_minus_half_std
 
-WINDOW = 2
+WINDOW = 3
 BLOCK = 200
 
 
