@@ -170,3 +170,15 @@ def test_segment_uses_the_model_named_by_the_environment(model_file, tmp_path):
     done = subprocess.run([sys.executable, "-m", "seamline", "segment", "--by", "topic", "--method", "topictiling",
                            FILE], capture_output=True, env=env)
     assert done.returncode == 1 and "missing.npz" in done.stderr.decode()
+
+
+def test_text_without_known_words(model):
+    scorer = TopicTilingScorer()
+    scorer._model = model
+    scores = scorer.score(["12 34.", "56 78.", "zzz qqq.", "90."])
+    assert (scores.values == 0).all() and not scores.candidates.any()
+    assert decide(scores, "threshold") == []
+    assert len(decide(scores, "best", segments=2)) == 1  # K asked for, K given
+    assert scorer.score(["One sentence only."]).values.tolist() == [0.0]
+    empty, some = lda.infer(model, [np.zeros(0, dtype=np.int64), model.encode(["the oven and the butter"])[0]])
+    assert len(empty) == 0 and len(some) == 2 and some[0] == some[1]
