@@ -35,6 +35,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/eval.py
 	$(BIN)/python benchmarks/legal.py
 	$(BIN)/python benchmarks/topics.py --choi-docs 100
+	$(BIN)/python benchmarks/sentences.py
+	$(BIN)/python benchmarks/chunking.py --repeat 2
+	$(BIN)/python benchmarks/formats.py --repeat 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

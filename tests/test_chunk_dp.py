@@ -19,6 +19,8 @@ from seamline.kernels import dp
 from seamline.records import UnitGroup
 from seamline.tokenizers import get_tokenizer
 
+pytestmark = pytest.mark.kernels
+
 
 def objective(f, g, score, lo, hi, penalty, cuts):
     total = 0.0
