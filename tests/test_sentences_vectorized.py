@@ -94,6 +94,20 @@ def test_weights_decide(model):
     assert eager._starts_plain(text).tolist() == [4, 8, 14, 20]
 
 
+def test_weights_that_are_not_float16_add_in_the_kernel_order(model):
+    # the shipped weights are float16 values (exact sums in any order); others take the ordered sum
+    rng = np.random.default_rng(5)
+    odd = SentenceModel(model.weights + rng.normal(0, 1e-3, model.weights.shape).astype(np.float32),
+                        model.classes, model.lower, model.threshold)
+    odd.compiled = False
+    odd.starts("x")
+    tables = vectorized.Tables(odd.classes, odd.lower, odd.weights, odd.threshold)
+    assert not tables.exact_sums and vectorized.Tables(model.classes, model.lower, model.weights, 0).exact_sums
+    cases = [json.loads(line) for line in (FIXTURES / "sentences" / "cases.jsonl").read_text().splitlines()]
+    text = "\n\n".join(c.get("joiner", " ").join(c["sentences"]) for c in cases)
+    assert vectorized_starts(odd, text) == odd._starts_plain(text).tolist()
+
+
 def test_every_dev_sentence_file(model):
     folder = shared_path("sentences")
     files = sorted(folder.glob("*.jsonl"))

@@ -46,6 +46,7 @@ class Tables:
         self.word_of_class = word
         self.weights = np.asarray(weights, np.float32)
         self.bias = float(self.weights[0])
+        self.exact_sums = bool(np.array_equal(self.weights.astype(np.float16).astype(np.float32), self.weights))
         self.mask = _U32(self.weights.shape[0] - 1)
         self.threshold = float(threshold)
 
@@ -102,10 +103,16 @@ def _block_starts(codes, tables, lo, hi):
     if e.size == 0:
         return np.zeros(0, np.int64)
     rows = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
-    # the kernel adds the bias and then features 1..23 in double precision; the shipped
-    # weights are float16 values, whose sums of 24 are exact in float64 in any order
-    score = tables.weights.take(rows).sum(axis=0, dtype=np.float64)
-    score += tables.bias
+    weights = tables.weights.take(rows)
+    if tables.exact_sums:
+        # the shipped weights are float16 values: sums of 24 of them are exact in float64, in any order
+        score = weights.sum(axis=0, dtype=np.float64)
+        score += tables.bias
+    else:
+        # other weights: add in the kernel's order (bias, then features 1..23), in double precision
+        score = np.full(e.shape[0], tables.bias)
+        for k in _KERNEL_ORDER:
+            score += weights[k]
     return s[score > tables.threshold].astype(np.int64)
 
 
@@ -159,6 +166,9 @@ def _mix_plan():
 
 
 _SEEDS, _STEPS = _mix_plan()
+# the row of each kernel feature 1..23 in the depth-sorted plan
+_KERNEL_ORDER = sorted(range(len(FEATURE_MIXES)), key=lambda k: -len(FEATURE_MIXES[k]))
+_KERNEL_ORDER = [_KERNEL_ORDER.index(k) for k in range(len(FEATURE_MIXES))]
 
 
 def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
