@@ -17,9 +17,10 @@ def score(
     files: Optional[List[str]] = FilesArg,
     method: str = typer.Option("tiling", "--method", metavar="NAME", help=f"Scoring method: {', '.join(METHODS)}."),
     model: Optional[str] = typer.Option(
-        None, "--model", metavar="DIR",
+        None, "--model", metavar="PATH",
         help="perplexity: a local Hugging Face causal LM directory (extra 'hf'); embedding: a local "
-             "sentence-transformers directory or 'minilm' (extra 'neural'). Never downloaded."),
+             "sentence-transformers directory or 'minilm' (extra 'neural'); topictiling: an LDA model "
+             ".npz made by `python -m seamline.topics.lda fit`. Never downloaded."),
     engine: Optional[str] = typer.Option(None, "--engine", metavar="NAME",
                                          help="Sentence engine for documents in the input (default rules)."),
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for the sentence engine."),
@@ -32,7 +33,8 @@ def score(
     field. Methods: tiling (TextTiling depth), c99 (Choi's divisive clustering),
     embedding (TF-IDF/LSA window cosine), perplexity (Meta-Chunking minima under
     the shipped n-gram model), bayes (Utiyama-Isahara likelihood + C99 density, optimum
-    by dynamic programming; the most accurate on Choi). `seamline chunk --strategy score` and
+    by dynamic programming; the most accurate on Choi), topictiling (LDA topics per word,
+    TopicTiling depth; a shipped Gutenberg model or your own). `seamline chunk --strategy score` and
     `segment --by topic` decide boundaries from such scores.
 
     Examples:

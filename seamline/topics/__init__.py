@@ -8,6 +8,7 @@ A method scores the boundary before each unit (sentence) in [0, 1]; a decision
   embedding   cosine between windows of sentence vectors (TF-IDF + LSA by default)
   perplexity  Meta-Chunking: sentence perplexity under a language model, minima
   bayes       Utiyama & Isahara (2001) likelihood + C99 density, best segmentation by DP
+  topictiling Riedl & Biemann (2012): LDA topic per word, TopicTiling depth scores
 
 Modules are imported only when a method is used, so the CLI starts fast.
 """
