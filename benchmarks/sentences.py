@@ -126,7 +126,8 @@ def memory(data: Path) -> None:
     """Peak RSS of the CLI on a small input and on a 100 MB stream of small documents."""
     docs = []
     for path in sorted((data / "sentences").glob("*.jsonl")):
-        docs += [{"id": f"{path.name}:{i}", "text": d["text"]} for i, d in enumerate(read(path)) if len(d["text"]) <= 200_000][:15]
+        fitting = [d for d in read(path) if len(d["text"]) <= 200_000][:15]
+        docs += [{"id": f"{path.name}:{i}", "text": d["text"]} for i, d in enumerate(fitting)]
     unit = b"".join(json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in docs)
     cli = str(Path(sys.executable).with_name("seamline"))
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
