@@ -46,9 +46,8 @@ def load_texts(limit_mb: float | None) -> tuple[list[Path], list[str]]:
 # In-process runners: each takes the texts and returns the list of chunk texts.
 
 def seamline_runner(strategy: str):
-    from seamline.chunking import ChunkOptions, chunk_groups
-    from seamline.pipeline import segment_document
-    from seamline.records import Document, UnitGroup
+    from seamline.chunking import ChunkOptions, chunk_groups, document_groups
+    from seamline.formats import Item
     from seamline.segmenters import get_segmenter
     from seamline.tokenizers import TiktokenTokenizer, get_tokenizer
 
@@ -59,8 +58,9 @@ def seamline_runner(strategy: str):
 
     def chunk(texts):
         tok = TiktokenTokenizer("cl100k_base", get_tokenizer("cl100k_base").enc)  # fresh: no cached counts
-        # segmentation inside the generator, as in `seamline chunk` reading documents
-        groups = (UnitGroup(str(k), segment_document(Document(str(k), t), segmenter)) for k, t in enumerate(texts))
+        # documents read as `seamline chunk` reads them (segmented when chunked, units made only when needed)
+        items = (Item({"id": str(k), "text": t}, "<bench>", k + 1) for k, t in enumerate(texts))
+        groups = document_groups(items, lambda: segmenter)
         return [c["text"] for chunks in chunk_groups(groups, tok, options, strategy) for c in chunks]
     return chunk
 

@@ -13,11 +13,13 @@ build on them; they count each unit once and re-count joined groups.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, UsageError
-from seamline.records import UnitGroup, make_unit
+from seamline.pipeline import heading_marks
+from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenTokenizer, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
@@ -54,6 +56,7 @@ def check_overlap(max_tokens: int, overlap: int) -> None:
 
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
 _SPACE_RUN = re.compile(r"\s+")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:
@@ -102,7 +105,11 @@ class DocView:
         import numpy as np
         self.group = group
         self.tokenizer = tokenizer
-        self.unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64, count=len(group.units))
+        if isinstance(group, DocumentGroup):  # a document read by `chunk`: starts without unit records
+            self.unit_starts = group.unit_starts()
+        else:
+            self.unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64,
+                                           count=len(group.units))
         self.offset = int(self.unit_starts[0]) if len(group.units) else 0
         ready = _PREPARED.pop(id(group), None)  # tokenized ahead by chunk_groups
         if ready is not None and ready[0] is group and ready[1] is tokenizer:
@@ -417,7 +424,119 @@ def _merged_records(view: DocView, chunks: list[tuple[int, int, int]]) -> list[d
 
 
 def group_text(group: UnitGroup) -> str:
+    if isinstance(group, DocumentGroup):
+        return group.text
     return "".join(u["text"] for u in group.units)
+
+
+class LazyUnits(Sequence):
+    """The units of a document as `segment_document` would build them, made only when looked at.
+
+    Chunking a document touches few of its units (the one each chunk starts in),
+    so the hundreds of thousands of sentence records of a book are never built.
+    """
+
+    def __init__(self, doc: Document, starts, kind: str, meta_mode: str):
+        self.doc, self.starts, self.kind, self.meta_mode = doc, starts, kind, meta_mode
+        self.carried, self.document_level = split_meta(doc.meta)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self.starts)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        start = int(self.starts[i])
+        end = int(self.starts[i + 1]) if i + 1 < n else len(self.doc.text)
+        unit = make_unit(self.doc.id, i, self.kind, start, end, self.doc.text[start:end])
+        if self.meta_mode != "none":  # as records.units_from_spans (documents here have no pages)
+            meta = dict(self.carried) if (self.meta_mode == "all" or i == 0) else {}
+            if i == 0:
+                meta.update(self.document_level)
+            if meta:
+                unit["meta"] = meta
+        return unit
+
+
+class DocumentGroup:
+    """A document to chunk, segmented on first use into an array of unit starts.
+
+    Used for documents without headings or pages whose segmenter only proposes
+    starts: their units carry nothing but the document's meta, so the chunk
+    records come out as from `segment_document`, without building every unit.
+    Segmenting on first use lets `chunk_groups` start tokenizing the document
+    on the second thread before its segmentation begins.
+    """
+
+    def __init__(self, doc: Document, segmenter, meta_mode: str):
+        self.doc, self.text, self.source, self.line = doc.id, doc.text, doc.source, doc.line
+        self._document, self._segmenter, self._meta_mode = doc, segmenter, meta_mode
+        self._units: LazyUnits | None = None
+
+    def unit_starts(self):
+        return self.units.starts
+
+    @property
+    def units(self) -> LazyUnits:
+        if self._units is None:
+            self._units = LazyUnits(self._document, _tile_starts(self.text, self._segmenter.starts(self.text)),
+                                    self._segmenter.kind, self._meta_mode)
+        return self._units
+
+
+def _tile_starts(text: str, starts) -> "np.ndarray":
+    """Unit starts (0 first) of `segmenters.tile`'s spans, as an array."""
+    import numpy as np
+    n = len(text)
+    if not n:
+        return np.zeros(1, dtype=np.int64)
+    s = np.asarray(sorted(set(starts)), dtype=np.int64)
+    s = s[(s > 0) & (s < n)]
+    moved = [i for i, v in enumerate(s.tolist()) if text[v].isspace()]
+    if moved:  # a start on whitespace moves past it (whitespace goes with the earlier unit)
+        for i in moved:
+            m = _NOT_SPACE.search(text, int(s[i]))
+            s[i] = m.start() if m else n
+        s = np.unique(s[s < n])
+    return np.concatenate([[0], s]).astype(np.int64)
+
+
+def can_defer(doc: Document, segmenter) -> bool:
+    """Whether a document's units can be left to DocumentGroup (no headings, pages or unit fields)."""
+    if getattr(segmenter, "annotated", None) is not None or heading_marks(doc):
+        return False
+    return not page_ranges(split_meta(doc.meta)[1].get("pages"))
+
+
+def document_groups(items: Iterable, segmenter_for_documents: Callable, meta_mode: str = "all") -> Iterator:
+    """As pipeline.unit_groups, but documents that allow it come as DocumentGroup."""
+    import itertools
+
+    from seamline.pipeline import unit_groups
+    from seamline.records import document_from_record, is_unit
+
+    made: list = []
+
+    def segmenter():
+        if not made:
+            made.append(segmenter_for_documents())
+        return made[0]
+
+    for units, run in itertools.groupby(items, lambda item: isinstance(item.value, dict) and is_unit(item.value)):
+        if units:
+            yield from unit_groups(run, segmenter, meta_mode)
+            continue
+        for item in run:
+            doc = document_from_record(item.value, item.source, item.line)
+            if can_defer(doc, segmenter()):
+                yield DocumentGroup(doc, segmenter(), meta_mode)
+            else:
+                yield from unit_groups([item], segmenter, meta_mode)
 
 
 # id(group) -> (group, tokenizer, text, future of its span counter): documents

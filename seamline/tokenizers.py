@@ -561,20 +561,30 @@ def _token_end_bytes(tokenizer, text: str, anchors):
     Long texts are cut into blocks at anchors (so the blocks' tokens are the
     text's tokens) and encoded on two threads.
     """
-    import array
-
     import numpy as np
     enc = tokenizer.enc
     if len(text) <= BLOCK_CHARS or len(anchors) < 3:
-        ids = [enc.encode_ordinary(text)]
+        parts = [_encode_array(enc, text)]
     else:
+        from concurrent.futures import ThreadPoolExecutor
         wanted = np.arange(BLOCK_CHARS, len(text), BLOCK_CHARS)
         cuts = np.unique(anchors[np.searchsorted(anchors, wanted)])
         edges = [0, *[int(c) for c in cuts if 0 < c < len(text)], len(text)]
         blocks = [text[a:b] for a, b in zip(edges, edges[1:])]
-        ids = enc.encode_ordinary_batch(blocks, num_threads=2)
-    flat = array.array("I")
-    for part in ids:
-        flat.extend(array.array("I", part))
-    tokens = np.frombuffer(flat, dtype=np.uint32) if len(flat) else np.zeros(0, dtype=np.uint32)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # tiktoken releases the GIL while it encodes
+            parts = list(pool.map(lambda block: _encode_array(enc, block), blocks))
+    tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
     return np.cumsum(_byte_lengths(enc)[tokens], dtype=np.int64)
+
+
+def _encode_array(enc, text: str):
+    """Token ids of `text` as a uint32 array, special-token text encoded as ordinary text.
+
+    `encode_to_numpy` with no special tokens allowed and none refused gives the
+    ids `encode_ordinary` gives, without building a Python list of ints (about
+    15% of the encoding time).
+    """
+    import numpy as np
+    if hasattr(enc, "encode_to_numpy"):
+        return enc.encode_to_numpy(text, allowed_special=set(), disallowed_special=())
+    return np.asarray(enc.encode_ordinary(text), dtype=np.uint32)

@@ -6,7 +6,7 @@ from typing import List, Optional
 import typer
 
 from seamline.chunkers import STRATEGIES, get_strategy
-from seamline.chunking import ChunkOptions, check_budget, check_overlap, chunk_groups
+from seamline.chunking import ChunkOptions, check_budget, check_overlap, chunk_groups, document_groups
 from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, check_choice, write_groups
 from seamline.formats import read_inputs
 from seamline.pipeline import unit_groups
@@ -20,6 +20,7 @@ TokenizerOpt = typer.Option("cl100k_base", "--tokenizer", metavar="NAME",
 # Strategies that find their own structure read documents as paragraphs (cheap)
 # rather than sentences; the others pack sentences unless --by says otherwise.
 OWN_STRUCTURE = ("fixed", "recursive")
+DEFERRED = ("pack", "fixed", "recursive")
 
 
 def chunk(
@@ -80,5 +81,7 @@ def chunk(
     level = by or ("paragraph" if strategy in OWN_STRUCTURE else "sentence")
     if by is None and strategy in OWN_STRUCTURE:
         engine = engine or "blankline"
-    groups = unit_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta)
+    # pack, fixed and recursive touch few units of a document: its units are then made only when looked at
+    read_groups = document_groups if strategy in DEFERRED else unit_groups
+    groups = read_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta)
     write_groups(chunk_groups(groups, counter, options, strategy), output)

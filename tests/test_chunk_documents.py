@@ -1,0 +1,90 @@
+"""Documents chunked through DocumentGroup (units made only when looked at) give the same
+records as documents segmented into unit records first, for every strategy that uses it."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from seamline.chunking import ChunkOptions, DocumentGroup, _tile_starts, chunk_groups, document_groups
+from seamline.formats import Item
+from seamline.pipeline import unit_groups
+from seamline.segmenters import get_segmenter, tile
+from seamline.tokenizers import get_tokenizer
+
+WORDS = ["alpha", "Beta", "e.g.", "Mr.", "end.", "Why?", "yes!", "x", "1.5", "déjà", "東京。", "\u00a0", "—"]
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    parts = []
+    for _ in range(n):
+        parts.append(rng.choice(WORDS))
+        parts.append(rng.choice([" ", " ", " ", "  ", "\n", "\n\n", "\n \n\t", ""]))
+    return "".join(parts)
+
+
+def documents(rng: random.Random) -> list[Item]:
+    docs = [{"id": "empty", "text": ""}, {"id": "spaces", "text": "  \n\n  "},
+            {"id": "m", "text": random_text(rng, 400), "meta": {"src": "a"}, "lang": "en"}]
+    docs += [{"id": f"d{k}", "text": random_text(rng, rng.randint(1, 900))} for k in range(6)]
+    return [Item(d, "<test>", k + 1) for k, d in enumerate(docs)]
+
+
+@pytest.mark.parametrize("strategy,level,engine", [("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline"),
+                                                   ("fixed", "paragraph", "blankline"), ("pack", "line", "newline")])
+@pytest.mark.parametrize("meta", ["all", "first", "none"])
+def test_document_groups_match_unit_records(strategy, level, engine, meta):
+    rng = random.Random(hash((strategy, level, meta)) & 0xFFFF)
+    items = documents(rng)
+    tok = get_tokenizer("cl100k_base")
+    for budget, overlap in ((40, 0), (64, 16), (7, 0)):
+        options = ChunkOptions(max_tokens=budget, overlap=overlap)
+        make = lambda: get_segmenter(level, engine)  # noqa: E731
+        lazy = list(chunk_groups(document_groups(iter(items), make, meta), tok, options, strategy))
+        eager = list(chunk_groups(unit_groups(iter(items), make, meta), tok, options, strategy))
+        assert lazy == eager
+
+
+def test_units_stream_and_documents_mixed():
+    rng = random.Random(5)
+    text = random_text(rng, 300)
+    seg = get_segmenter("sentence", "rules")
+    units = [Item({"doc": "u", "seq": k, "kind": "sentence", "start": s, "end": e, "text": text[s:e]}, "<t>", k + 1)
+             for k, (s, e) in enumerate(tile(text, seg.starts(text)))]
+    items = [Item({"id": "a", "text": text}, "<t>", 0), *units, Item({"id": "b", "text": text[:50]}, "<t>", 99)]
+    tok = get_tokenizer("cl100k_base")
+    options = ChunkOptions(max_tokens=30)
+    lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options))
+    eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options))
+    assert lazy == eager and len(lazy) == 3
+
+
+def test_lazy_units_equal_segmented_units():
+    rng = random.Random(11)
+    seg = get_segmenter("sentence", "rules")
+    from seamline.pipeline import segment_document
+    from seamline.records import Document
+    for k in range(20):
+        doc = Document(f"d{k}", random_text(rng, rng.randint(0, 200)), {"m": k})
+        group = DocumentGroup(doc, seg, "first")
+        assert list(group.units) == segment_document(doc, seg, "first")
+        assert group.units[-1] == segment_document(doc, seg, "first")[-1]
+        starts = [s for s, _ in tile(doc.text, seg.starts(doc.text))]
+        assert _tile_starts(doc.text, seg.starts(doc.text)).tolist() == starts
+
+
+def test_headings_fall_back_to_unit_records():
+    text = "# Title\n\nSome text. More text.\n"
+    item = Item({"id": "h", "text": text, "meta": {"headings": [{"start": 0, "end": 8, "level": 1, "title": "Title"}]}},
+                "<t>", 1)
+    groups = list(document_groups(iter([item]), lambda: get_segmenter("sentence", "rules")))
+    assert not isinstance(groups[0], DocumentGroup)
+    assert groups[0].units[1]["path"] == ["Title"]
+
+
+def test_tile_starts_on_random_starts():
+    rng = random.Random(3)
+    for _ in range(300):
+        text = random_text(rng, rng.randint(0, 30))
+        starts = [rng.randint(-2, len(text) + 2) for _ in range(rng.randint(0, 12))]
+        assert _tile_starts(text, starts).tolist() == [s for s, _ in tile(text, starts)]
