@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 from seamline.errors import InputError, UsageError
 from seamline.pipeline import heading_marks
 from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta
-from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenTokenizer, Tokenizer
+from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenSpans, TiktokenTokenizer, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
 JoinRule = Callable[[int, int], bool]
@@ -57,6 +57,8 @@ def check_overlap(max_tokens: int, overlap: int) -> None:
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _NOT_SPACE = re.compile(r"\S")
+# A run of whitespace holding a blank line; the rules sentence engine always starts a sentence after one.
+_BLANK_RUN = re.compile(r"\n[ \t\r\f\v]*\n\s*")  # ends where the run ends (greedy); starts at its first blank line
 
 
 def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:
@@ -105,18 +107,25 @@ class DocView:
         import numpy as np
         self.group = group
         self.tokenizer = tokenizer
-        if isinstance(group, DocumentGroup):  # a document read by `chunk`: starts without unit records
-            self.unit_starts = group.unit_starts()
+        self._unit_starts = None
+        if isinstance(group, DocumentGroup):  # a document read by `chunk`: segmented only when asked
+            self.offset = 0
         else:
-            self.unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64,
-                                           count=len(group.units))
-        self.offset = int(self.unit_starts[0]) if len(group.units) else 0
+            self._unit_starts = np.fromiter((u["start"] for u in group.units), dtype=np.int64,
+                                            count=len(group.units))
+            self.offset = int(self._unit_starts[0]) if len(group.units) else 0
         ready = _PREPARED.pop(id(group), None)  # tokenized ahead by chunk_groups
         if ready is not None and ready[0] is group and ready[1] is tokenizer:
             self.text, self.spans = ready[2], ready[3].result()
         else:
             self.text = group_text(group)
             self.spans = tokenizer.spans(self.text)
+
+    @property
+    def unit_starts(self):
+        if self._unit_starts is None:
+            self._unit_starts = self.group.unit_starts()
+        return self._unit_starts
 
     def boundaries(self) -> list[int]:
         """Unit boundaries as offsets into self.text (0 ... len)."""
@@ -332,7 +341,100 @@ def pack(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, overlap: int =
 
 def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
     view = DocView(group, tokenizer)
+    if isinstance(group, DocumentGroup) and group.by_paragraph() and isinstance(view.spans, TiktokenSpans):
+        check_budget(options.max_tokens)
+        check_overlap(options.max_tokens, options.overlap)
+        plan = ParagraphPacker(view, group, options.max_tokens - options.overlap)
+        chunks = add_overlap(view, plan.chunks(), options.overlap, options.max_tokens)
+        return group.records(chunks, plan.first_unit_end())
     return chunk_with_overlap(view, options, lambda v, budget: pack_positions(v, unit_positions(v, budget), budget))
+
+
+class ParagraphPacker:
+    """`pack_positions` over `unit_positions` for a document whose sentences can be found paragraph by paragraph.
+
+    The `rules` sentence engine decides each boundary from the text around it,
+    and a run of whitespace holding a blank line always ends a sentence, so its
+    sentences are those of each blank-line paragraph on its own. Greedy packing
+    only needs the sentences of the paragraph where a chunk ends: the others are
+    never segmented. Positions and chunks are those of the whole-document path
+    (tests compare the two).
+    """
+
+    def __init__(self, view: DocView, group: "DocumentGroup", budget: int):
+        import numpy as np
+        self.view, self.seg, self.budget = view, group.segmenter, budget
+        text = view.text
+        self.paras = [0, *(m.end() for m in _BLANK_RUN.finditer(text) if m.end() < len(text)), len(text)]
+        self.cache: dict[int, list[int]] = {}
+        spans = view.spans
+        self.before = spans.before.tolist()
+        self.anchors = spans.anchors
+        self.anchor_list = spans.anchors.tolist()
+        self._np = np
+
+    def local(self, k: int, refined: bool = True) -> list[int]:
+        """Positions of paragraph k, both ends included (sentence starts, cut further where over the budget)."""
+        if k not in self.cache:
+            x, y = self.paras[k], self.paras[k + 1]
+            piece = self.view.text[x:y]
+            starts = [x + v for v in _tile_starts(piece, self.seg.starts(piece)).tolist()] + [y]
+            self.cache[k] = (starts, refine(self.view, starts, self.budget, INSIDE_UNIT))
+        return self.cache[k][1 if refined else 0]
+
+    def para_of(self, x: int) -> int:
+        import bisect
+        return min(bisect.bisect_right(self.paras, x) - 1, len(self.paras) - 2)
+
+    def after(self, x: int) -> int:
+        """The first position after x."""
+        import bisect
+        k = self.para_of(x)
+        pos = self.local(k)
+        return pos[bisect.bisect_right(pos, x)]
+
+    def below(self, limit: int) -> int:
+        """The last position < limit."""
+        import bisect
+        k = self.para_of(limit - 1)
+        pos = self.local(k)
+        return pos[bisect.bisect_left(pos, limit) - 1]
+
+    def chunks(self) -> list[tuple[int, int, int]]:
+        import bisect
+        view, budget, n = self.view, self.budget, len(self.view.text)
+        if n == 0:
+            return [(0, 0, 0)]
+        count, anchors, before = view.spans.count, self.anchor_list, self.before
+        out = []
+        x = 0
+        while x < n:
+            # the last position whose lower-bound estimate fits (as pack_positions' bisect over its estimates)
+            start_est = before[bisect.bisect_left(anchors, x)]
+            k = bisect.bisect_right(before, budget + start_est) - 1
+            limit = anchors[k + 1] if k + 1 < len(anchors) else n + 1
+            y = self.below(min(limit, n + 1)) if limit > 0 else x
+            if y <= x:
+                y = self.after(x)
+            tokens = count(x, y)
+            while tokens > budget:
+                prev = self.below(y)
+                if prev <= x:
+                    break
+                y = prev
+                tokens = count(x, y)
+            if tokens > budget:
+                raise InputError(f"internal error: a piece of {view.group.doc!r} at offset {x} has "
+                                 f"{tokens} tokens, over {budget}; please report it", view.group.source,
+                                 view.group.line)
+            out.append((x, y, tokens))
+            x = y
+        return out
+
+    def first_unit_end(self) -> int:
+        """Where the document's first sentence ends (the first unit carries the document-level meta)."""
+        starts = self.local(0, refined=False)
+        return starts[1]
 
 
 def merge(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, min_tokens: int) -> list[dict]:
@@ -480,6 +582,32 @@ class DocumentGroup:
 
     def unit_starts(self):
         return self.units.starts
+
+    @property
+    def segmenter(self):
+        return self._segmenter
+
+    def by_paragraph(self) -> bool:
+        """Whether the sentences can be found paragraph by paragraph (see ParagraphPacker)."""
+        from seamline.segmenters.rules import RuleSentences
+        return type(self._segmenter) is RuleSentences
+
+    def records(self, chunks: list[tuple[int, int, int]], first_end: int) -> list[dict]:
+        """Chunk records carrying the meta of the unit each starts in, without the units themselves."""
+        carried, document_level = split_meta(self._document.meta)
+        mode = self._meta_mode
+        out = []
+        for seq, (x, y, tokens) in enumerate(chunks):
+            first = x < first_end or x == 0
+            extra = {}
+            if mode != "none":
+                meta = dict(carried) if (mode == "all" or first) else {}
+                if first:
+                    meta.update(document_level)
+                if meta:
+                    extra["meta"] = meta
+            out.append(make_unit(self.doc, seq, "chunk", x, y, self.text[x:y], tokens=tokens, **extra))
+        return out
 
     @property
     def units(self) -> LazyUnits:

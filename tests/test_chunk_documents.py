@@ -88,3 +88,32 @@ def test_tile_starts_on_random_starts():
         text = random_text(rng, rng.randint(0, 30))
         starts = [rng.randint(-2, len(text) + 2) for _ in range(rng.randint(0, 12))]
         assert _tile_starts(text, starts).tolist() == [s for s, _ in tile(text, starts)]
+
+
+def test_paragraph_packer_matches_whole_document_segmentation():
+    """pack over rules sentences found paragraph by paragraph == pack over the whole document's sentences."""
+    import seamline.chunking as chunking
+    used = []
+    real = chunking.ParagraphPacker.chunks
+    extra = ["\n\n", "\n\u00a0\n", "\r\n\r\n", ". \n\n", "...", "\u3002", ")", "Dr. Who", "e.g. the", "  \n  \n", "x" * 90]
+    tok = get_tokenizer("cl100k_base")
+    seg = get_segmenter("sentence", "rules")
+    try:
+        chunking.ParagraphPacker.chunks = lambda self: used.append(1) or real(self)
+        for seed in range(40):
+            rng = random.Random(seed)
+            items = []
+            for k in range(3):
+                parts = []
+                for _ in range(rng.randint(0, 250)):
+                    parts += [rng.choice(WORDS + extra), rng.choice([" ", "\n", "\n\n", "", "  ", "\t"])]
+                items.append(Item({"id": f"d{k}", "text": "".join(parts), "meta": {"a": k}}, "<t>", k + 1))
+            budget = rng.randint(3, 120)
+            options = ChunkOptions(max_tokens=budget, overlap=rng.randint(0, budget - 1) if seed % 2 else 0)
+            meta = ("all", "first", "none")[seed % 3]
+            lazy = list(chunk_groups(document_groups(iter(items), lambda: seg, meta), tok, options, "pack"))
+            eager = list(chunk_groups(unit_groups(iter(items), lambda: seg, meta), tok, options, "pack"))
+            assert lazy == eager, (seed, budget)
+    finally:
+        chunking.ParagraphPacker.chunks = real
+    assert len(used) == 40 * 3
