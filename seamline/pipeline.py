@@ -6,6 +6,7 @@ memory is bounded by the largest document and records flow through pipes.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError
@@ -22,8 +23,9 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
     if annotated is None:
         starts = segmenter.starts(doc.text)
         if headings:
-            # a heading the reader found (Markdown, HTML, PDF) is a unit of its own
-            starts = [*starts, *(h[0] for h in headings), *(h[1] for h in headings)]
+            # a heading the reader found (Markdown, HTML, PDF) is a unit of its own,
+            # whole: an engine's cut inside it ("## 2. What we collect") is dropped
+            starts = [*outside_headings(starts, headings), *(h[0] for h in headings), *(h[1] for h in headings)]
         spans = tile(doc.text, starts)
         units = list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
         return add_paths(units, headings) if headings else units
@@ -36,6 +38,17 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
         if meta is not None:
             unit["meta"] = {**meta, **unit["meta"]} if "meta" in unit else meta
     return add_paths(units, headings) if headings else units
+
+
+def outside_headings(starts, headings: list[tuple[int, int, int, str]]) -> list[int]:
+    """The starts that do not fall strictly inside a heading's span."""
+    firsts = [h[0] for h in headings]
+    kept = []
+    for s in starts:
+        i = bisect_right(firsts, s) - 1
+        if i < 0 or not (headings[i][0] < s < headings[i][1]):
+            kept.append(s)
+    return kept
 
 
 def heading_marks(doc: Document) -> list[tuple[int, int, int, str]]:
