@@ -378,9 +378,35 @@ class ParagraphPacker:
         if k not in self.cache:
             x, y = self.paras[k], self.paras[k + 1]
             piece = self.view.text[x:y]
-            starts = [x + v for v in _tile_starts(piece, self.seg.starts(piece)).tolist()] + [y]
-            self.cache[k] = (starts, refine(self.view, starts, self.budget, INSIDE_UNIT))
+            starts = [x, *(x + v for v in _tile_list(piece, self.seg.starts(piece))), y]
+            # refine() would keep them all when each sentence's upper bound fits; checked here without NumPy
+            fits = all(self.upper(a, b) <= self.budget for a, b in zip(starts, starts[1:]))
+            self.cache[k] = (starts, starts if fits else refine(self.view, starts, self.budget, INSIDE_UNIT))
         return self.cache[k][1 if refined else 0]
+
+    def upper(self, x: int, y: int) -> int:
+        """TiktokenSpans.upper for one piece."""
+        import bisect
+        anchors, before = self.anchor_list, self.before
+        ia = bisect.bisect_left(anchors, x)
+        ib = bisect.bisect_right(anchors, y) - 1
+        a, b = anchors[ia], anchors[ib]
+        return before[ib] - before[ia] + 4 * ((a - x) + (y - b)) if a <= b else 4 * (y - x)
+
+    def count(self, x: int, y: int) -> int:
+        """TiktokenSpans.count with list bisection (the same numbers, less overhead per call)."""
+        import bisect
+        if y <= x:
+            return 0
+        anchors, before = self.anchor_list, self.before
+        ia = bisect.bisect_left(anchors, x)
+        ib = bisect.bisect_right(anchors, y) - 1
+        a, b = anchors[ia], anchors[ib]
+        tok, text = self.view.tokenizer, self.view.text
+        if a > b:
+            return tok.count(text[x:y])
+        return ((tok.count_cached(text[x:a]) if a > x else 0) + before[ib] - before[ia]
+                + (tok.count_cached(text[b:y]) if y > b else 0))
 
     def para_of(self, x: int) -> int:
         import bisect
@@ -405,7 +431,7 @@ class ParagraphPacker:
         view, budget, n = self.view, self.budget, len(self.view.text)
         if n == 0:
             return [(0, 0, 0)]
-        count, anchors, before = view.spans.count, self.anchor_list, self.before
+        count, anchors, before = self.count, self.anchor_list, self.before
         out = []
         x = 0
         while x < n:
@@ -632,6 +658,19 @@ def _tile_starts(text: str, starts) -> "np.ndarray":
             s[i] = m.start() if m else n
         s = np.unique(s[s < n])
     return np.concatenate([[0], s]).astype(np.int64)
+
+
+def _tile_list(text: str, starts) -> list[int]:
+    """_tile_starts without the leading 0, as a list (for short texts, where NumPy costs more than it saves)."""
+    n = len(text)
+    out = set()
+    for s in starts:
+        if 0 < s < n and text[s].isspace():
+            m = _NOT_SPACE.search(text, s)
+            s = m.start() if m else n
+        if 0 < s < n:
+            out.add(s)
+    return sorted(out)
 
 
 def can_defer(doc: Document, segmenter) -> bool:
