@@ -117,3 +117,17 @@ def test_paragraph_packer_matches_whole_document_segmentation():
     finally:
         chunking.ParagraphPacker.chunks = real
     assert len(used) == 40 * 3
+
+
+def test_document_path_equals_units_path_on_shared_corpus():
+    from conftest import shared_path
+    corpus = shared_path("corpus")
+    files = sorted(p for p in corpus.rglob("*") if p.suffix in (".txt", ".md"))[:3]
+    items = [Item({"id": p.name, "text": p.read_text(encoding="utf-8")[:400_000]}, str(p), 1) for p in files]
+    tok = get_tokenizer("cl100k_base")
+    for strategy, level, engine in (("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline")):
+        seg = get_segmenter(level, engine)
+        options = ChunkOptions(max_tokens=512)
+        lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, strategy))
+        eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options, strategy))
+        assert lazy == eager and sum(map(len, lazy)) > 100
