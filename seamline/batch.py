@@ -159,6 +159,29 @@ def _work_in_child(path: str) -> tuple[bytes, str | None, int]:
     return b"".join(parts), None, 0
 
 
+def _batch_in_child(paths: list[str]) -> list[tuple[bytes, str | None, int]]:
+    return [_work_in_child(path) for path in paths]
+
+
+# A task is a batch of files: one inter-process round trip per file costs about
+# as much as segmenting a small file, so small files travel together.
+BATCH_BYTES = 512 * 1024
+BATCH_FILES = 64
+
+
+def batches(paths: list[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for path in paths:
+        batch.append(path)
+        size += file_size(path)
+        if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
     import multiprocessing
     import signal
@@ -176,22 +199,23 @@ def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
     pool = context.Pool(jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
         pending: deque = deque()
-        queue = iter(paths)
-        ahead = 2 * jobs  # files in flight: enough to keep workers busy, few enough to bound memory
-        for path in queue:
-            pending.append((path, pool.apply_async(_work_in_child, (path,))))
+        queue = batches(paths)
+        ahead = 2 * jobs  # batches in flight: enough to keep workers busy, few enough to bound memory
+        for batch in queue:
+            pending.append((batch, pool.apply_async(_batch_in_child, (batch,))))
             if len(pending) >= ahead:
                 break
         while pending:
-            path, result = pending.popleft()
-            data, message, status = result.get()
+            batch, result = pending.popleft()
+            outcomes = result.get()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append((nxt, pool.apply_async(_work_in_child, (nxt,))))
-            error = None
-            if message is not None:
-                error = (InputError if status == 1 else UsageError)(message)
-            yield Piece(path, data, True, file_size(path), error)
+                pending.append((nxt, pool.apply_async(_batch_in_child, (nxt,))))
+            for path, (data, message, status) in zip(batch, outcomes):
+                error = None
+                if message is not None:
+                    error = (InputError if status == 1 else UsageError)(message)
+                yield Piece(path, data, True, file_size(path), error)
     finally:
         pool.terminate()
         pool.join()
