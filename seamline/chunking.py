@@ -282,7 +282,17 @@ def chunk_with_overlap(view: DocView, options: ChunkOptions,
     check_budget(options.max_tokens)
     check_overlap(options.max_tokens, options.overlap)
     core = options.max_tokens - options.overlap
-    chunks = plan(view, core)
+    while True:
+        try:
+            chunks = plan(view, core)
+            break
+        except InputError:
+            # One character needs more tokens than the room the overlap leaves
+            # ("日" is 2 tokens; --max-tokens 4 --overlap 3 leaves 1): give the
+            # chunks more room and the overlap less. The bound still holds.
+            if core >= options.max_tokens:
+                raise
+            core = min(options.max_tokens, 2 * core)
     return to_records(view, add_overlap(view, chunks, options.overlap, options.max_tokens))
 
 

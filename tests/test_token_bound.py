@@ -114,3 +114,24 @@ def test_unavailable_encoding_is_one_line_exit_1():
     assert "o200k_base" in err and "offline" in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("strategy", ["pack", "fixed", "recursive", "score", "optimal"])
+def test_overlap_leaving_less_room_than_one_character(strategy):
+    """--max-tokens 4 --overlap 3 leaves 1 token, and '日' alone takes 2: the overlap gives way, not the run."""
+    from seamline.chunkers import get_strategy
+    from seamline.chunking import ChunkOptions
+
+    text = "日本語の文章です。東京。"
+    units = segment_document(Document("d", text), get_segmenter("sentence"))
+    for unit in units:
+        unit["score"] = None if unit["seq"] == 0 else 0.9  # score-driven strategies read it
+    chunks = get_strategy(strategy)(UnitGroup("d", units), get_tokenizer("cl100k_base"),
+                                    ChunkOptions(max_tokens=4, overlap=3))
+    covered = 0
+    for c in chunks:
+        assert c["text"] == text[c["start"]:c["end"]]
+        assert c["tokens"] == reference_count("cl100k_base", c["text"]) <= 4
+        assert c["start"] <= covered
+        covered = max(covered, c["end"])
+    assert covered == len(text)
