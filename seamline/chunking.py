@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, UsageError
 from seamline.pipeline import heading_marks
-from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta
+from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta, widen_page_spans
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenSpans, TiktokenTokenizer, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
@@ -737,7 +737,12 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
 
     from seamline.chunkers import get_strategy
 
-    run = get_strategy(strategy)
+    strategy_run = get_strategy(strategy)
+
+    def run(group, tokenizer, options):
+        chunks = strategy_run(group, tokenizer, options)
+        return widen_page_spans(chunks, group.units) if isinstance(group, UnitGroup) else chunks
+
     if not _counts_from_one_pass(tokenizer):  # only then is there real work to move to a second thread
         for group in groups:
             yield run(group, tokenizer, options)

@@ -130,6 +130,23 @@ def page_span(page_starts: list[int], start: int, end: int) -> list[int]:
     return [max(first, 1), max(last, 1)]
 
 
+def widen_page_spans(chunks: list[dict], units: list[dict]) -> list[dict]:
+    """Give each chunk the pages of all the units it covers, not only its first unit's."""
+    spans = [u.get("meta", {}).get("page_span") if isinstance(u.get("meta"), dict) else None for u in units]
+    if not units or not any(spans):
+        return chunks
+    starts = [u["start"] for u in units]
+    for chunk in chunks:
+        meta = chunk.get("meta")
+        if not isinstance(meta, dict) or "page_span" not in meta or chunk["end"] <= chunk["start"]:
+            continue
+        first = spans[bisect_right(starts, chunk["start"]) - 1]
+        last = spans[bisect_right(starts, chunk["end"] - 1) - 1]
+        if first and last:
+            chunk["meta"] = {**meta, "page_span": [first[0], last[1]]}
+    return chunks
+
+
 def check_unit(rec: object, source: str | None, line: int | None) -> dict:
     if not isinstance(rec, dict):
         raise InputError(f"expected a JSON object, got {type(rec).__name__}", source, line)

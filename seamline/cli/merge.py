@@ -10,6 +10,7 @@ from seamline.cli.chunk import TokenizerOpt
 from seamline.cli.common import FilesArg, FromOpt, OutputOpt, check_choice, write_groups
 from seamline.formats import read_inputs
 from seamline.pipeline import unit_groups
+from seamline.records import widen_page_spans
 from seamline.segmenters import get_segmenter
 from seamline.tokenizers import get_tokenizer
 
@@ -54,4 +55,4 @@ def merge(
     counter = get_tokenizer(tokenizer)
     run = merge_small if strategy == "small" else merge_weakest
     groups = unit_groups(read_inputs(files or [], input_format), lambda: get_segmenter("sentence"))
-    write_groups((run(g, counter, max_tokens, minimum) for g in groups), output)
+    write_groups((widen_page_spans(run(g, counter, max_tokens, minimum), g.units) for g in groups), output)
