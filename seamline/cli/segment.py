@@ -64,6 +64,10 @@ def segment(
       seamline segment -j 2 --keep-going reports/ 'scans/**/*.pdf' -o units.jsonl
 
       seamline segment --format text notes.md | less
+
+      seamline segment --by topic --method bayes --min-units 3 report.txt
+
+      seamline segment --by legal --family statute --level section title17.txt
     """
     check_choice("--meta", meta, META_MODES)
     encode = encoder(out_format)
