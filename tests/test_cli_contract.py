@@ -190,3 +190,15 @@ def test_python_dash_m_and_determinism():
 def test_console_script_runs():
     proc = subprocess.run([str(ROOT / ".venv" / "bin" / "seamline"), "--version"], capture_output=True)
     assert proc.returncode == 0 and proc.stdout.startswith(b"seamline ")
+
+
+def test_chunk_and_score_take_directories_and_globs(tmp_path):
+    (tmp_path / "a.txt").write_text("First file. Two sentences.\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text("# Title\n\nSecond file here.\n", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Never read.\n", encoding="utf-8")
+    chunks = records(run_cli("chunk", "--max-tokens", "50", str(tmp_path), check=True).stdout)
+    assert list(dict.fromkeys(c["doc"] for c in chunks)) == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.md")]
+    scored = records(run_cli("score", str(tmp_path / "**" / "*.md"), check=True).stdout)
+    assert {u["doc"] for u in scored} == {str(tmp_path / "sub" / "b.md")}
+    assert run_cli("merge", str(tmp_path / "nothing-*.jsonl")).returncode == 2

@@ -54,9 +54,10 @@ def check_paths(paths: Iterable[str]) -> None:
 
 
 def read_inputs(paths: list[str], forced: str | None = None) -> Iterator[Item]:
-    paths = paths or ["-"]
-    check_paths(paths)
-    for path in paths:
+    """Items of every input in order; directories and globs expand as `segment` expands them."""
+    from seamline.batch import expand_inputs  # imported here: batch imports this module
+
+    for path in expand_inputs(paths or ["-"]):
         yield from read_one(path, format_for(path, forced))
 
 
