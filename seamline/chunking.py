@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 from seamline.errors import InputError, UsageError
 from seamline.pipeline import heading_marks
 from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta, widen_page_spans
+from seamline.segmenters.base import cut_points
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenSpans, TiktokenTokenizer, Tokenizer
 
 CORE = ("doc", "seq", "kind", "start", "end", "text", "tokens")
@@ -388,7 +389,7 @@ class ParagraphPacker:
         if k not in self.cache:
             x, y = self.paras[k], self.paras[k + 1]
             piece = self.view.text[x:y]
-            starts = [x, *(x + v for v in _tile_list(piece, self.seg.starts(piece))), y]
+            starts = [x, *(x + v for v in cut_points(piece, self.seg.starts(piece))), y]
             # refine() would keep them all when each sentence's upper bound fits; checked here without NumPy
             fits = all(self.upper(a, b) <= self.budget for a, b in zip(starts, starts[1:]))
             self.cache[k] = (starts, starts if fits else refine(self.view, starts, self.budget, INSIDE_UNIT))
@@ -668,19 +669,6 @@ def _tile_starts(text: str, starts) -> "np.ndarray":
             s[i] = m.start() if m else n
         s = np.unique(s[s < n])
     return np.concatenate([[0], s]).astype(np.int64)
-
-
-def _tile_list(text: str, starts) -> list[int]:
-    """_tile_starts without the leading 0, as a list (for short texts, where NumPy costs more than it saves)."""
-    n = len(text)
-    out = set()
-    for s in starts:
-        if 0 < s < n and text[s].isspace():
-            m = _NOT_SPACE.search(text, s)
-            s = m.start() if m else n
-        if 0 < s < n:
-            out.add(s)
-    return sorted(out)
 
 
 def can_defer(doc: Document, segmenter) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Iterator, List, Optional, TypeVar
 
@@ -11,7 +12,6 @@ import typer
 
 from seamline.errors import UsageError
 from seamline.formats import FORMATS
-from seamline.formats.jsonl import JsonlWriter
 
 T = TypeVar("T")
 
@@ -51,6 +51,27 @@ def check_choice(name: str, value: str, choices: Iterable[str]) -> None:
         raise UsageError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
+@contextmanager
+def records_output(path: Optional[str]) -> Iterator[BinaryIO]:
+    """The binary stream records go to; a reader that goes away ends the run quietly.
+
+    `seamline ... | head` closing the pipe is a normal end, status 0. It is
+    caught here because the option parser underneath would exit 1 on it.
+    """
+    stream = open_output(path)
+    try:
+        yield stream
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(0) from None
+    finally:
+        if stream is not sys.stdout.buffer:
+            try:
+                stream.close()
+            except BrokenPipeError:
+                pass
+
+
 def open_output(path: Optional[str]) -> BinaryIO:
     if path in (None, "-"):
         return sys.stdout.buffer
@@ -65,22 +86,13 @@ def write_groups(groups: Iterable[list[dict]], output: Optional[str], fmt: str =
     from seamline.formats.writers import encoder
 
     encode = encoder(fmt)
-    stream = open_output(output)
     count = 0
-    try:
+    with records_output(output) as stream:
         for records in with_progress(groups):
             for rec in records:
                 stream.write(encode(rec))
                 count += 1
             stream.flush()
-    except BrokenPipeError:
-        # The reader went away (`seamline ... | head`): a normal end, status 0.
-        # Caught here because the option parser underneath would exit 1 on it.
-        silence_stdout()
-        raise typer.Exit(0) from None
-    finally:
-        if stream is not sys.stdout.buffer:
-            stream.close()
     return count
 
 
@@ -88,21 +100,14 @@ def write_pieces(pieces: Iterable, output: Optional[str], paths: List[str]) -> N
     """Write batch output (seamline.batch.Piece) as it comes, with a files-and-bytes bar on a terminal."""
     from seamline.batch import file_size
 
-    stream = open_output(output)
-    try:
-        with BatchProgress(len(paths), sum(file_size(p) for p in paths)) as progress:
-            for piece in pieces:
-                if piece.data:
-                    stream.write(piece.data)
-                    stream.flush()
-                if piece.done:
-                    progress.advance(piece.size)
-    except BrokenPipeError:
-        silence_stdout()
-        raise typer.Exit(0) from None
-    finally:
-        if stream is not sys.stdout.buffer:
-            stream.close()
+    with records_output(output) as stream, \
+            BatchProgress(len(paths), sum(file_size(p) for p in paths)) as progress:
+        for piece in pieces:
+            if piece.data:
+                stream.write(piece.data)
+                stream.flush()
+            if piece.done:
+                progress.advance(piece.size)
 
 
 class BatchProgress:

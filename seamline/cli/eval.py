@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from seamline.cli.common import OutputOpt, check_choice, open_output, silence_stdout
+from seamline.cli.common import OutputOpt, check_choice, records_output
 from seamline.errors import UsageError
 
 FORMATS = ("auto", "jsonl", "table")
@@ -113,22 +113,15 @@ def build(predictions, gold, questions, unit, convention, window, tolerance, n_t
 def write_jsonl(evaluations, output: Optional[str]) -> list[dict]:
     from seamline.formats.jsonl import JsonlWriter
 
-    stream = open_output(output)
-    writer = JsonlWriter(stream)
     summaries = []
-    try:
+    with records_output(output) as stream:
+        writer = JsonlWriter(stream)
         for evaluation in evaluations:
             for rec in evaluation.records():
                 writer.write(rec)
                 if rec["scope"] == "all":
                     summaries.append(rec)
             writer.flush()
-    except BrokenPipeError:
-        silence_stdout()
-        raise typer.Exit(0) from None
-    finally:
-        if stream is not sys.stdout.buffer:
-            stream.close()
     return summaries
 
 

@@ -33,6 +33,12 @@ class Segmenter(Protocol):
 
 def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
     """Spans that tile `text`, cut at the given starts moved past whitespace."""
+    edges = [0, *cut_points(text, starts), len(text)]
+    return list(zip(edges, edges[1:]))
+
+
+def cut_points(text: str, starts: Iterable[int]) -> list[int]:
+    """The inner cuts `tile` makes: starts moved past whitespace, inside the text, sorted, unique."""
     n = len(text)
     cuts = set()
     for s in starts:
@@ -41,8 +47,7 @@ def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
             s = m.start() if m else n
         if 0 < s < n:
             cuts.add(s)
-    edges = [0, *sorted(cuts), n]
-    return list(zip(edges, edges[1:]))
+    return sorted(cuts)
 
 
 def pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
