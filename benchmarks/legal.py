@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_NOT_SPACE = re.compile(r"\S")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -35,14 +33,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def boundaries(text: str, spans) -> set[int]:
-    starts = set()
-    for start, end in spans:
-        m = _NOT_SPACE.search(text, start, end)
-        if m:
-            starts.add(m.start())
-    if starts:
-        starts.discard(min(starts))
-    return starts
+    """Where segments start (first non-whitespace character), the first excepted: seamline eval's rule."""
+    from seamline.evaluation.boundaries import char_boundaries
+    return set(char_boundaries(text, [start for start, _ in spans]))
 
 
 def boundary_f1(docs: list[dict], level: str | None) -> tuple[float, float, float]:

@@ -2,26 +2,18 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from conftest import assert_tiles, read_jsonl, records, run_cli, shared_path
+from seamline.evaluation.boundaries import char_boundaries
 from seamline.legal import provision_spans
 
-_NOT_SPACE = re.compile(r"\S")
 
 
 def boundaries(text: str, spans) -> set[int]:
-    """First non-whitespace character of every span but the first: where a segment starts."""
-    starts = set()
-    for start, end in spans:
-        m = _NOT_SPACE.search(text, start, end)
-        if m:
-            starts.add(m.start())
-    if starts:
-        starts.discard(min(starts))
-    return starts
+    """Where segments start (first non-whitespace character), the first excepted: seamline eval's rule."""
+    return set(char_boundaries(text, [start for start, _ in spans]))
 
 
 def boundary_f1(name: str, level: str | None) -> float:
