@@ -58,8 +58,6 @@ def check_overlap(max_tokens: int, overlap: int) -> None:
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
 _SPACE_RUN = re.compile(r"\s+")
 _NOT_SPACE = re.compile(r"\S")
-# A run of whitespace holding a blank line; the rules sentence engine always starts a sentence after one.
-_BLANK_RUN = re.compile(r"\n[ \t\r\f\v]*\n\s*")  # ends where the run ends (greedy); starts at its first blank line
 
 
 def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:
@@ -352,48 +350,48 @@ def pack(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, overlap: int =
 
 def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
     view = DocView(group, tokenizer)
-    if isinstance(group, DocumentGroup) and group.by_paragraph() and isinstance(view.spans, TiktokenSpans):
+    if isinstance(group, DocumentGroup) and group.by_window() and isinstance(view.spans, TiktokenSpans):
         check_budget(options.max_tokens)
         check_overlap(options.max_tokens, options.overlap)
-        plan = ParagraphPacker(view, group, options.max_tokens - options.overlap)
+        plan = WindowPacker(view, group, options.max_tokens - options.overlap)
         chunks = add_overlap(view, plan.chunks(), options.overlap, options.max_tokens)
         return group.records(chunks, plan.first_unit_end())
     return chunk_with_overlap(view, options, lambda v, budget: pack_positions(v, unit_positions(v, budget), budget))
 
 
-class ParagraphPacker:
-    """`pack_positions` over `unit_positions` for a document whose sentences can be found paragraph by paragraph.
+class WindowPacker:
+    """`pack_positions` over `unit_positions` for a document whose engine answers for a window of text.
 
-    The `rules` sentence engine decides each boundary from the text around it,
-    and a run of whitespace holding a blank line always ends a sentence, so its
-    sentences are those of each blank-line paragraph on its own. Greedy packing
-    only needs the sentences of the paragraph where a chunk ends: the others are
-    never segmented. Positions and chunks are those of the whole-document path
+    Greedy packing needs a document's units only where a chunk ends: the token
+    stream says where the budget runs out, and the chunk ends at the last unit
+    boundary before that. An engine with `starts_between` (the `rules` engine,
+    whose decisions each read a few words around their candidate) gives the
+    starts near that point without segmenting the rest, so most of the text is
+    never segmented (`last_start` and `next_start` widen their window until they
+find a start). Positions and chunks are those of the whole-document path
     (tests compare the two).
     """
 
     def __init__(self, view: DocView, group: "DocumentGroup", budget: int):
-        import numpy as np
         self.view, self.seg, self.budget = view, group.segmenter, budget
-        text = view.text
-        self.paras = [0, *(m.end() for m in _BLANK_RUN.finditer(text) if m.end() < len(text)), len(text)]
-        self.cache: dict[int, list[int]] = {}
-        spans = view.spans
-        self.before = spans.before.tolist()
-        self.anchors = spans.anchors
-        self.anchor_list = spans.anchors.tolist()
-        self._np = np
+        self.text, self.n = view.text, len(view.text)
+        # memoryviews: bisect reads them as fast as lists, without making millions of ints up front
+        self.before = memoryview(view.spans.before)
+        self.anchor_list = memoryview(view.spans.anchors)
+        self.sync = 0          # a start (or 0) at or before every chunk start still to come
+        self._unit: tuple | None = None
 
-    def local(self, k: int, refined: bool = True) -> list[int]:
-        """Positions of paragraph k, both ends included (sentence starts, cut further where over the budget)."""
-        if k not in self.cache:
-            x, y = self.paras[k], self.paras[k + 1]
-            piece = self.view.text[x:y]
-            starts = [x, *(x + v for v in cut_points(piece, self.seg.starts(piece))), y]
-            # refine() would keep them all when each sentence's upper bound fits; checked here without NumPy
-            fits = all(self.upper(a, b) <= self.budget for a, b in zip(starts, starts[1:]))
-            self.cache[k] = (starts, starts if fits else refine(self.view, starts, self.budget, INSIDE_UNIT))
-        return self.cache[k][1 if refined else 0]
+    def unit_around(self, q: int) -> tuple[int, int, list[int]]:
+        """(s, e, inner) for the unit holding offset q: its start, its end, and its cuts if it is over the budget."""
+        if self._unit is not None and self._unit[0] <= q < self._unit[1]:
+            return self._unit
+        s = self.seg.last_start(self.text, q, self.sync)
+        e = self.seg.next_start(self.text, q, s)
+        inner = []
+        if self.upper(s, e) > self.budget:
+            inner = refine(self.view, [s, e], self.budget, INSIDE_UNIT)[1:-1]
+        self._unit = (s, e, inner)
+        return self._unit
 
     def upper(self, x: int, y: int) -> int:
         """TiktokenSpans.upper for one piece."""
@@ -419,27 +417,27 @@ class ParagraphPacker:
         return ((tok.count_cached(text[x:a]) if a > x else 0) + before[ib] - before[ia]
                 + (tok.count_cached(text[b:y]) if y > b else 0))
 
-    def para_of(self, x: int) -> int:
-        import bisect
-        return min(bisect.bisect_right(self.paras, x) - 1, len(self.paras) - 2)
+    def below(self, limit: int) -> tuple[int, int]:
+        """The last position < limit, and the start of the unit it is in."""
+        if limit > self.n:
+            return self.n, self.n
+        s, _, inner = self.unit_around(limit - 1)
+        for cut in reversed(inner):
+            if cut < limit:
+                return cut, s
+        return s, s
 
-    def after(self, x: int) -> int:
-        """The first position after x."""
-        import bisect
-        k = self.para_of(x)
-        pos = self.local(k)
-        return pos[bisect.bisect_right(pos, x)]
-
-    def below(self, limit: int) -> int:
-        """The last position < limit."""
-        import bisect
-        k = self.para_of(limit - 1)
-        pos = self.local(k)
-        return pos[bisect.bisect_left(pos, limit) - 1]
+    def after(self, x: int) -> tuple[int, int]:
+        """The first position after x, and the start of the unit it is in."""
+        s, e, inner = self.unit_around(x)
+        for cut in inner:
+            if cut > x:
+                return cut, s
+        return e, e
 
     def chunks(self) -> list[tuple[int, int, int]]:
         import bisect
-        view, budget, n = self.view, self.budget, len(self.view.text)
+        budget, n = self.budget, self.n
         if n == 0:
             return [(0, 0, 0)]
         count, anchors, before = self.count, self.anchor_list, self.before
@@ -450,28 +448,27 @@ class ParagraphPacker:
             start_est = before[bisect.bisect_left(anchors, x)]
             k = bisect.bisect_right(before, budget + start_est) - 1
             limit = anchors[k + 1] if k + 1 < len(anchors) else n + 1
-            y = self.below(min(limit, n + 1)) if limit > 0 else x
+            y, unit = self.below(min(limit, n + 1))
             if y <= x:
-                y = self.after(x)
+                y, unit = self.after(x)
             tokens = count(x, y)
             while tokens > budget:
-                prev = self.below(y)
+                prev, prev_unit = self.below(y)
                 if prev <= x:
                     break
-                y = prev
+                y, unit = prev, prev_unit
                 tokens = count(x, y)
             if tokens > budget:
-                raise InputError(f"internal error: a piece of {view.group.doc!r} at offset {x} has "
-                                 f"{tokens} tokens, over {budget}; please report it", view.group.source,
-                                 view.group.line)
+                raise InputError(f"internal error: a piece of {self.view.group.doc!r} at offset {x} has "
+                                 f"{tokens} tokens, over {budget}; please report it", self.view.group.source,
+                                 self.view.group.line)
             out.append((x, y, tokens))
-            x = y
+            x, self.sync = y, max(self.sync, unit if unit < n else self.sync)
         return out
 
     def first_unit_end(self) -> int:
-        """Where the document's first sentence ends (the first unit carries the document-level meta)."""
-        starts = self.local(0, refined=False)
-        return starts[1]
+        """Where the document's first unit ends (the first unit carries the document-level meta)."""
+        return self.seg.next_start(self.text, 0, 0) if self.n else 0
 
 
 def merge(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, min_tokens: int) -> list[dict]:
@@ -624,10 +621,9 @@ class DocumentGroup:
     def segmenter(self):
         return self._segmenter
 
-    def by_paragraph(self) -> bool:
-        """Whether the sentences can be found paragraph by paragraph (see ParagraphPacker)."""
-        from seamline.segmenters.rules import RuleSentences
-        return type(self._segmenter) is RuleSentences
+    def by_window(self) -> bool:
+        """Whether the engine can give the starts near a point without the rest (see WindowPacker)."""
+        return all(hasattr(self._segmenter, name) for name in ("last_start", "next_start"))
 
     def records(self, chunks: list[tuple[int, int, int]], first_end: int) -> list[dict]:
         """Chunk records carrying the meta of the unit each starts in, without the units themselves."""
@@ -704,6 +700,9 @@ def document_groups(items: Iterable, segmenter_for_documents: Callable, meta_mod
                 yield from unit_groups([item], segmenter, meta_mode)
 
 
+# Documents tokenized ahead of the one being chunked, each on its own thread: with
+# one, the cores idle while a document's last block is encoded alone.
+AHEAD = 2
 # id(group) -> (group, tokenizer, text, future of its span counter): documents
 # that chunk_groups has started tokenizing; DocView picks them up.
 _PREPARED: dict[int, tuple] = {}
@@ -735,16 +734,17 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
         for group in groups:
             yield run(group, tokenizer, options)
         return
-    pending: UnitGroup | None = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    from collections import deque
+    pending: deque = deque()
+    with ThreadPoolExecutor(max_workers=AHEAD) as pool:
         try:
             for group in groups:
                 text = group_text(group)
                 _PREPARED[id(group)] = (group, tokenizer, text, pool.submit(tokenizer.spans, text))
-                if pending is not None:
-                    yield run(pending, tokenizer, options)
-                pending = group
-            if pending is not None:
-                yield run(pending, tokenizer, options)
+                pending.append(group)
+                if len(pending) > AHEAD:
+                    yield run(pending.popleft(), tokenizer, options)
+            while pending:
+                yield run(pending.popleft(), tokenizer, options)
         finally:
             _PREPARED.clear()

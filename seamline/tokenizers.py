@@ -406,48 +406,54 @@ ANCHOR_SAFE_PATTERNS = frozenset({
     r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
     r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+""",
 })
-# Characters treated as whitespace: the union of Python's str.isspace and
-# Unicode White_Space (plus zero-width ones), so an anchor's left character is
-# non-whitespace under any of these definitions.
-_WS_CODES = (list(range(9, 14)) + list(range(28, 33)) + [0x85, 0xA0, 0x1680, 0x180E]
-             + list(range(0x2000, 0x200C)) + [0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF])
-BLOCK_CHARS = 1 << 18  # documents longer than this are encoded in blocks on two threads
-_LENGTHS: dict[int, object] = {}
 
 
 class TiktokenSpans(_SpanBase):
-    """Exact span counts for a tiktoken encoding from one encoding of the document.
+    """Exact span counts for a tiktoken encoding (cl100k_base's pre-tokenizer) of one document.
 
-    An anchor is a position t where a space follows a non-whitespace ASCII character.
-    No piece of the encoding's pre-tokenizer contains both text[t-1] and text[t]
-    (a space may only open a piece; a piece that holds a non-space character
-    never continues with a space), and the pieces before t do not change when
-    the text ends at t. So for anchors a <= b inside a span [x, y):
+    seamline.anchors finds the document's anchors (positions where every piece
+    of the pre-tokenizer ends, such as a space after a word) and the exact count
+    of text[:t] for each anchor t, encoding each distinct segment between
+    anchors once. For anchors a <= b inside a span [x, y):
 
-        count(text[x:y]) = count(text[x:a]) + tokens(a..b) + count(text[b:y])
+        count(text[x:y]) = count(text[x:a]) + (before[b] - before[a]) + count(text[b:y])
 
-    where tokens(a..b) is read off the document's own token stream (tokens
-    ending between the two anchors). The head text[x:a] and tail text[b:y] are
-    a word or a few spaces; they are counted directly (and cached). Positions 0
-    and len(text) are anchors too (no cut happens there). Spans that hold no
-    anchor are counted directly.
+    The head text[x:a] and tail text[b:y] are a word or a few spaces; they are
+    counted directly (and cached). Positions 0 and len(text) are anchors too (no
+    cut happens there). Spans that hold no anchor are counted directly.
     """
 
     lower_bounds = True
 
     def __init__(self, tokenizer: "TiktokenTokenizer", text: str):
-        import numpy as np
+        from seamline.anchors import anchors_and_counts
         self.tok = tokenizer
         self.text = text
-        self.raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-        # byte offsets of UTF-8 continuation bytes: char offset = byte offset - those before it
-        self.cont = (np.flatnonzero((self.raw & 0xC0) == 0x80) if not text.isascii()
-                     else np.zeros(0, dtype=np.int64))
-        anchor_bytes = _anchor_bytes(self.raw)
-        self.anchors = anchor_bytes - np.searchsorted(self.cont, anchor_bytes)
-        self.ends = ends = _token_end_bytes(tokenizer, text, self.anchors)
-        # tokens of text[:t] for each anchor t: the tokens that end at or before it
-        self.before = np.searchsorted(ends, anchor_bytes, side="right").astype(np.int64)
+        # tokens of text[:t] for each anchor t (character offsets), see seamline.anchors
+        self.anchors, self.before = anchors_and_counts(tokenizer.enc, text)
+        self._raw = self._ends = None
+
+    @property
+    def ends(self):
+        """Byte offset where each of the document's tokens ends (encoded on first use: only `fixed` needs them)."""
+        from seamline.anchors import token_end_bytes
+        if self._ends is None:
+            self._ends = token_end_bytes(self.tok.enc, self.text)
+        return self._ends
+
+    @property
+    def raw(self):
+        """The text's UTF-8 bytes (made on first use: only `fixed` needs them)."""
+        import numpy as np
+        if self._raw is None:
+            self._raw = np.frombuffer(self.text.encode("utf-8"), dtype=np.uint8)
+        return self._raw
+
+    @property
+    def cont(self):
+        """Byte offsets of UTF-8 continuation bytes: char offset = byte offset - those before it."""
+        import numpy as np
+        return np.flatnonzero((self.raw & 0xC0) == 0x80)
 
     def _small(self, x: int, y: int) -> int:
         return self.tok.count_cached(self.text[x:y]) if y > x else 0
@@ -518,73 +524,3 @@ class TiktokenSpans(_SpanBase):
         inner = self.before[ib] - self.before[ia]
         edges = 4 * ((a - p[:-1]) + (p[1:] - b))
         return np.where(a <= b, inner + edges, 4 * (p[1:] - p[:-1]))
-
-
-def _anchor_bytes(raw):
-    """Byte offsets of anchors in UTF-8 text: a space after an ASCII non-whitespace byte, plus both ends.
-
-    Only ASCII characters count as the left side (a multi-byte character might be
-    Unicode whitespace, such as a no-break space); fewer anchors are still exact.
-    """
-    import numpy as np
-    solid = np.ones(256, dtype=bool)
-    solid[[c for c in _WS_CODES if c < 128]] = False
-    solid[128:] = False
-    spaces = np.flatnonzero(raw[1:] == 32) + 1
-    inner = spaces[solid[raw[spaces - 1]]]
-    return np.concatenate([[0], inner, [len(raw)]]).astype(np.int64) if len(raw) else np.zeros(1, dtype=np.int64)
-
-
-def _byte_lengths(enc):
-    """Byte length of every token id of an encoding, as an array indexed by id."""
-    import numpy as np
-    key = id(enc)
-    if key not in _LENGTHS:
-        lengths = np.zeros(enc.n_vocab, dtype=np.int64)
-        ranks = getattr(enc, "_mergeable_ranks", None)
-        if ranks:
-            for token, rank in ranks.items():
-                lengths[rank] = len(token)
-        else:
-            for rank in range(enc.n_vocab):
-                try:
-                    lengths[rank] = len(enc.decode_single_token_bytes(rank))
-                except KeyError:
-                    pass
-        _LENGTHS[key] = lengths
-    return _LENGTHS[key]
-
-
-def _token_end_bytes(tokenizer, text: str, anchors):
-    """Byte offset where each token of the whole text ends.
-
-    Long texts are cut into blocks at anchors (so the blocks' tokens are the
-    text's tokens) and encoded on two threads.
-    """
-    import numpy as np
-    enc = tokenizer.enc
-    if len(text) <= BLOCK_CHARS or len(anchors) < 3:
-        parts = [_encode_array(enc, text)]
-    else:
-        from concurrent.futures import ThreadPoolExecutor
-        wanted = np.arange(BLOCK_CHARS, len(text), BLOCK_CHARS)
-        cuts = np.unique(anchors[np.searchsorted(anchors, wanted)])
-        edges = [0, *[int(c) for c in cuts if 0 < c < len(text)], len(text)]
-        blocks = [text[a:b] for a, b in zip(edges, edges[1:])]
-        with ThreadPoolExecutor(max_workers=2) as pool:  # tiktoken releases the GIL while it encodes
-            parts = list(pool.map(lambda block: _encode_array(enc, block), blocks))
-    tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
-    return np.cumsum(_byte_lengths(enc)[tokens], dtype=np.int64)
-
-
-def _encode_array(enc, text: str):
-    """Token ids of `text` as a uint32 array, special-token text encoded as ordinary text.
-
-    `encode_to_numpy` with no special tokens allowed and none refused gives the
-    ids `encode_ordinary` gives, without building a Python list of ints (about
-    15% of the encoding time).
-    """
-    import numpy as np
-    if hasattr(enc, "encode_to_numpy"):
-        return enc.encode_to_numpy(text, allowed_special=set(), disallowed_special=())
-    return np.asarray(enc.encode_ordinary(text), dtype=np.uint32)

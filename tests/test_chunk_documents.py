@@ -94,12 +94,12 @@ def test_paragraph_packer_matches_whole_document_segmentation():
     """pack over rules sentences found paragraph by paragraph == pack over the whole document's sentences."""
     import seamline.chunking as chunking
     used = []
-    real = chunking.ParagraphPacker.chunks
+    real = chunking.WindowPacker.chunks
     extra = ["\n\n", "\n\u00a0\n", "\r\n\r\n", ". \n\n", "...", "\u3002", ")", "Dr. Who", "e.g. the", "  \n  \n", "x" * 90]
     tok = get_tokenizer("cl100k_base")
     seg = get_segmenter("sentence", "rules")
     try:
-        chunking.ParagraphPacker.chunks = lambda self: used.append(1) or real(self)
+        chunking.WindowPacker.chunks = lambda self: used.append(1) or real(self)
         for seed in range(40):
             rng = random.Random(seed)
             items = []
@@ -115,7 +115,7 @@ def test_paragraph_packer_matches_whole_document_segmentation():
             eager = list(chunk_groups(unit_groups(iter(items), lambda: seg, meta), tok, options, "pack"))
             assert lazy == eager, (seed, budget)
     finally:
-        chunking.ParagraphPacker.chunks = real
+        chunking.WindowPacker.chunks = real
     assert len(used) == 40 * 3
 
 

@@ -30,6 +30,7 @@ if when while after before as however thus then his her their our my your what w
 """.split())
 
 _CANDIDATE = re.compile(
+    r"(?=[.!?\u2026\u203d\u3002\uff01\uff1f\n])"                # (the first characters below: lets the scan skip ahead)
     r"(?:[.!?\u2026\u203d]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)"  # . ! ? ... and closers, then space
     r"|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\"']*"            # CJK: no space needed
     r"|\n[ \t\r\f\v]*\n)"                                        # a blank line
@@ -54,6 +55,55 @@ class RuleSentences:
             if self._is_boundary(text, m.start(), m.group(), end):
                 out.append(end)
         return out
+
+    # Windowed questions (used by the `pack` chunker, which needs starts only where a chunk ends).
+    # Every decision reads a few words around its candidate, so only the matching needs care: no
+    # candidate match holds a letter or digit, so a scan begun just after one finds the same
+    # matches as a scan from 0, and a scan that stops just after one misses none that start
+    # before it. `floor` is 0 or a start of this engine below the window: a scan from 0 resumes
+    # there after a match, so a scan may begin there too.
+
+    def starts_between(self, text: str, lo: int, hi: int, floor: int = 0) -> list[int]:
+        """The starts s of `starts(text)` with lo <= s < hi, reading only the text near them."""
+        return [end for m, end in self._window(text, lo, hi, floor) if self._decide(text, m, end)]
+
+    def last_start(self, text: str, q: int, floor: int = 0) -> int:
+        """The last start s <= q of `starts(text)`, or `floor` when there is none above it."""
+        hi, width = q + 1, 64
+        while hi > floor + 1:
+            lo = max(floor + 1, hi - width)
+            for m, end in reversed(self._window(text, lo, hi, floor)):
+                if self._decide(text, m, end):
+                    return end
+            hi, width = lo, width * 4
+        return floor
+
+    def next_start(self, text: str, q: int, floor: int = 0) -> int:
+        """The first start s > q of `starts(text)`, or len(text) when there is none."""
+        lo, width, n = q + 1, 128, len(text)
+        while lo < n:
+            hi = min(n, lo + width)
+            for m, end in self._window(text, lo, hi, floor):
+                if self._decide(text, m, end):
+                    return end
+            lo, width = hi, width * 4
+        return n
+
+    def _window(self, text: str, lo: int, hi: int, floor: int) -> list:
+        """(match, end) of the candidates whose end is in [lo, hi) and inside the text."""
+        n = len(text)
+        floor = floor if floor < lo else 0
+        pos = min(lo, n)
+        while pos > floor and not text[pos - 1].isalnum():
+            pos -= 1
+        stop = max(hi - 1, pos)
+        while stop < n and not text[stop].isalnum():
+            stop += 1
+        top = min(hi, n)
+        return [(m, end) for m in _CANDIDATE.finditer(text, pos, min(n, stop + 1)) if lo <= (end := m.end()) < top]
+
+    def _decide(self, text: str, m, end: int) -> bool:
+        return self._is_boundary(text, m.start(), m.group(), end)
 
     def _is_boundary(self, text: str, start: int, mark: str, nxt: int) -> bool:
         core = mark.rstrip()
