@@ -12,7 +12,11 @@ budget (512 tokens, no overlap). Reported, side by side in one run:
 - tiktoken alone encoding the corpus (one thread, and its two-thread batch),
   the floor for anything that counts tokens exactly.
 
-Run: .venv/bin/python benchmarks/chunking.py [--mb 5] [--repeat 2] [--skip-process]
+Run: .venv/bin/python benchmarks/chunking.py [--mb 5] [--repeat 2] [--skip-process] [--learned]
+
+seamline's `pack` row segments sentences with `--engine rules` (as chonkie's
+SentenceChunker uses rules); `--learned` adds a row with the learned engine,
+the default of `seamline chunk`.
 Needs the `bench` extra (pip install -e '.[bench]').
 """
 from __future__ import annotations
@@ -45,7 +49,7 @@ def load_texts(limit_mb: float | None) -> tuple[list[Path], list[str]]:
 # ---------------------------------------------------------------------------
 # In-process runners: each takes the texts and returns the list of chunk texts.
 
-def seamline_runner(strategy: str):
+def seamline_runner(strategy: str, engine: str | None = None):
     from seamline.chunking import ChunkOptions, chunk_groups, document_groups
     from seamline.formats import Item
     from seamline.segmenters import get_segmenter
@@ -53,7 +57,7 @@ def seamline_runner(strategy: str):
 
     options = ChunkOptions(max_tokens=BUDGET)
     # as `seamline chunk` does: recursive reads documents as blank-line paragraphs, pack as sentences
-    level, engine = ("paragraph", "blankline") if strategy == "recursive" else ("sentence", "rules")
+    level, engine = ("paragraph", "blankline") if strategy == "recursive" else ("sentence", engine)
     segmenter = get_segmenter(level, engine)
 
     def chunk(texts):
@@ -167,8 +171,8 @@ PROCESS_BODY = {
 def process_seconds(name: str, paths: list[Path], repeat: int) -> float:
     seamline_cli = [sys.executable, "-m", "seamline", "chunk", "--max-tokens", str(BUDGET)]
     if name.startswith("seamline"):
-        strategy = name.split()[1]
-        extra = ["--engine", "rules"] if strategy == "pack" else []
+        strategy = name.split()[1].rstrip(",")
+        extra = ["--engine", "learned" if "learned" in name else "rules"] if strategy == "pack" else []
         cmd = seamline_cli + ["--strategy", strategy, *extra, *map(str, paths)]
     else:
         head = PROCESS_SCRIPTS.get(name, "")
@@ -193,6 +197,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=None, help="use only about this many MB of the corpus")
     ap.add_argument("--repeat", type=int, default=2, help="in-process runs per tool; the best counts")
     ap.add_argument("--skip-process", action="store_true", help="leave out the whole-process timings")
+    ap.add_argument("--learned", action="store_true",
+                    help="also time pack with the learned sentence engine (the default of `seamline chunk`)")
     args = ap.parse_args()
     import tiktoken
 
@@ -211,7 +217,9 @@ def main() -> None:
           f"seamline chunk stage (pack over segmented units): {stage_s:.2f} s = "
           f"{stage_s / one:.2f}x one-thread tiktoken, {stage_s / two:.2f}x the batch")
 
-    runners = {"seamline pack": seamline_runner("pack"), "seamline recursive": seamline_runner("recursive")}
+    runners = {"seamline pack": seamline_runner("pack", "rules"), "seamline recursive": seamline_runner("recursive")}
+    if args.learned:
+        runners["seamline pack, learned engine"] = seamline_runner("pack", "learned")
     runners.update(peer_runners(enc))
     rows = []
     for name, run in runners.items():

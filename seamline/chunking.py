@@ -700,8 +700,8 @@ def document_groups(items: Iterable, segmenter_for_documents: Callable, meta_mod
                 yield from unit_groups([item], segmenter, meta_mode)
 
 
-# Documents tokenized ahead of the one being chunked, each on its own thread: with
-# one, the cores idle while a document's last block is encoded alone.
+# Documents counted ahead of the one being chunked, each on its own thread (two
+# ahead kept both cores busy on the corpus benchmark; one left one idle).
 AHEAD = 2
 # id(group) -> (group, tokenizer, text, future of its span counter): documents
 # that chunk_groups has started tokenizing; DocView picks them up.
@@ -714,11 +714,12 @@ def _counts_from_one_pass(tokenizer: Tokenizer) -> bool:
 
 def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: ChunkOptions,
                  strategy: str = "pack") -> Iterator[list[dict]]:
-    """Chunk each document; the next document is tokenized on a second thread meanwhile.
+    """Chunk each document while the next AHEAD documents are counted on other threads.
 
-    tiktoken releases the GIL while it encodes, so tokenizing document k+1
-    overlaps with segmenting it, chunking document k and writing its records.
-    At most two documents are held at once.
+    Counting (seamline.anchors) is mostly NumPy and tiktoken, which release the
+    GIL, so counting documents k+1 and k+2 overlaps with segmenting and
+    chunking document k and writing its records. At most AHEAD + 1 documents
+    are held at once.
     """
     from concurrent.futures import ThreadPoolExecutor
 
