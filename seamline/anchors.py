@@ -19,7 +19,7 @@ So the anchors cut a document into *segments* whose counts add up:
 count(text[a:b]) is the sum of the counts of the segments between anchors a
 and b. A segment is typically a word with its leading space (" the", " said,")
 and natural text repeats them endlessly: counting each distinct segment once
-and looking the others up gives the exact counts while encoding about a third
+and looking the others up gives the exact counts while encoding about a quarter
 of the text. Segments are grouped by their exact bytes (up to 15 bytes, two
 64-bit keys that hold them whole), never by a hash alone; longer ones are
 encoded as they are.
@@ -48,7 +48,7 @@ _BREAK = np.zeros(256, dtype=bool)        # tab, newline, vertical tab, form fee
 _BREAK[9:14] = True
 
 ENCODE_BLOCK = 1 << 18  # characters per piece when encoding is split over two threads
-COUNT_BLOCK = 1 << 22   # documents are counted in blocks of about this many characters (bounds temporary arrays)
+COUNT_BLOCK = 1 << 20   # documents are counted in blocks of about this many characters, two at a time
 KEY_BYTES = 15          # segments up to this long are grouped by exact keys
 _SEPARATOR = b" a"
 # An anchor between two characters: a space after solid ASCII (a subset of the anchors, enough to cut blocks).
@@ -133,10 +133,11 @@ def token_end_bytes(enc, text: str) -> np.ndarray:
 def anchors_and_counts(enc, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(anchors as character offsets, tokens of text[:anchor] for each), for the whole text."""
     parts = blocks(text, COUNT_BLOCK)
+    last_k = len(parts) - 1
+    counted = on_two_threads(lambda kb: _block_counts(enc, kb[1], kb[0] == 0, kb[0] == last_k), list(enumerate(parts)))
     anchors, before, chars, tokens = [], [], 0, 0
-    for k, block in enumerate(parts):
-        a, counts = _block_counts(enc, block, k == 0, k == len(parts) - 1)
-        last = k == len(parts) - 1
+    for k, (block, (a, counts)) in enumerate(zip(parts, counted)):
+        last = k == last_k
         anchors.append(a[:None if last else -1] + chars)  # a block's last anchor is the next one's first
         cum = np.concatenate([[0], np.cumsum(counts)]) + tokens
         before.append(cum[:None if last else -1])
