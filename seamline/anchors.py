@@ -155,13 +155,14 @@ def _block_counts(enc, block: str, at_start: bool, at_end: bool) -> tuple[np.nda
     counts = np.zeros(len(starts), dtype=np.int64)
     if not len(starts):
         return chars, counts
-    # the first segment of a document may start with anything and the last may end with
-    # anything: they are counted on their own; every other one starts at an anchor and ends at one
-    ends_anchored = np.ones(len(starts), dtype=bool)
-    for k in {0 if at_start else -1, len(starts) - 1 if at_end else -1} - {-1}:
-        ends_anchored[k] = False
+    # A document's first segment may start with anything and its last may end with anything:
+    # they are counted on their own. Every other segment starts at an anchor and ends at one.
+    alone = sorted(set(([0] if at_start else []) + ([len(starts) - 1] if at_end else [])))
+    for k in alone:
         counts[k] = len(enc.encode_ordinary(block[chars[k]:chars[k + 1]]))
-    regular = np.flatnonzero(ends_anchored)
+    keep = np.ones(len(starts), dtype=bool)
+    keep[alone] = False
+    regular = np.flatnonzero(keep)
     counts[regular] = segment_counts(enc, raw, starts[regular], lens[regular])
     return chars, counts
 
