@@ -621,6 +621,11 @@ class DocumentGroup:
     def segmenter(self):
         return self._segmenter
 
+    def segment_ahead(self, strategy: str) -> bool:
+        """Whether `chunk_groups` may segment the whole document on a worker thread (it will be needed)."""
+        windowed = strategy == "pack" and self.by_window()
+        return getattr(self._segmenter, "thread_safe", False) and not windowed
+
     def by_window(self) -> bool:
         """Whether the engine can give the starts near a point without the rest (see WindowPacker)."""
         return all(hasattr(self._segmenter, name) for name in ("last_start", "next_start"))
@@ -735,13 +740,19 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
         for group in groups:
             yield run(group, tokenizer, options)
         return
+    def prepare(group, text):
+        spans = tokenizer.spans(text)
+        if isinstance(group, DocumentGroup) and group.segment_ahead(strategy):
+            group.units  # noqa: B018  (segmented here, off the thread that chunks)
+        return spans
+
     from collections import deque
     pending: deque = deque()
     with ThreadPoolExecutor(max_workers=AHEAD) as pool:
         try:
             for group in groups:
                 text = group_text(group)
-                _PREPARED[id(group)] = (group, tokenizer, text, pool.submit(tokenizer.spans, text))
+                _PREPARED[id(group)] = (group, tokenizer, text, pool.submit(prepare, group, text))
                 pending.append(group)
                 if len(pending) > AHEAD:
                     yield run(pending.popleft(), tokenizer, options)

@@ -24,6 +24,7 @@ WRAPPED_SHARE = 0.5   # the share of lines ending near the width that marks hard
 class BlankLineParagraphs:
     name = "blankline"
     kind = "paragraph"
+    thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
 
     def __init__(self, **_options):
         pass
@@ -35,6 +36,7 @@ class BlankLineParagraphs:
 class LayoutParagraphs:
     name = "layout"
     kind = "paragraph"
+    thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
 
     def __init__(self, **_options):
         pass
@@ -99,6 +101,7 @@ def _breaks_wrapped(prev: str, line: str, width: int, indent: int) -> bool:
 class Lines:
     name = "newline"
     kind = "line"
+    thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
 
     def __init__(self, **_options):
         pass

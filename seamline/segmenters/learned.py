@@ -15,6 +15,7 @@ from seamline.errors import UsageError
 class LearnedSentences:
     name = "learned"
     kind = "sentence"
+    thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
 
     def __init__(self, model: str | None = None, **_options):
         from seamline.sbd.model import SentenceModel, shared_model
