@@ -131,3 +131,21 @@ def test_document_path_equals_units_path_on_shared_corpus():
         lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, strategy))
         eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options, strategy))
         assert lazy == eager and sum(map(len, lazy)) > 100
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 20_000,                                        # no space, no sentence end: one unit cut by tokens
+    "." * 3_000 + " Word. " * 500,                       # a long run with no letter to begin a scan after
+    "\n\n".join(["Mr. Smith went on and on, " * 60 + "end."] * 8),  # sentences far over the budget
+    "A. B. C. " * 2_000 + "\u3002" * 50 + "\n \n" * 300,  # initials, CJK stops, blank lines with spaces
+])
+def test_window_packer_matches_whole_document_on_hard_texts(text):
+    tok = get_tokenizer("cl100k_base")
+    seg = get_segmenter("sentence", "rules")
+    items = [Item({"id": "h", "text": text}, "<t>", 1)]
+    for budget in (5, 64, 512):
+        options = ChunkOptions(max_tokens=budget)
+        lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, "pack"))
+        eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options, "pack"))
+        assert lazy == eager
+        assert "".join(c["text"] for c in lazy[0]) == text
