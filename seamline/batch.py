@@ -224,13 +224,24 @@ def _parallel(paths: list[str], work: Work, jobs: int) -> Iterator[Piece]:
 
 # ---------------------------------------------------------------- segment
 
+def is_regular_file(path: str) -> bool:
+    """Whether an input is all there already (a file, or stdin redirected from one), not a pipe."""
+    import stat
+    try:
+        mode = os.fstat(0).st_mode if path == "-" else os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode)
+
+
 def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
     """The work of `seamline segment` on one file: its documents' units, encoded."""
     from seamline.formats import format_for, read_one
     from seamline.pipeline import segment_items
 
     def work(path: str) -> Iterator[bytes]:
-        for units in segment_items(read_one(path, format_for(path, forced)), segmenter, meta_mode):
+        items = read_one(path, format_for(path, forced))
+        for units in segment_items(items, segmenter, meta_mode, batch=is_regular_file(path)):
             yield b"".join(encode(unit) for unit in units)
 
     def warm() -> None:

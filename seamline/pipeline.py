@@ -16,12 +16,15 @@ from seamline.records import (Document, UnitGroup, check_next_unit, check_unit, 
 from seamline.segmenters import Segmenter, tile
 
 
-def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all") -> list[dict]:
-    """Units of one document; structural segmenters add fields (path, heading, level, score)."""
+def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all", starts=None) -> list[dict]:
+    """Units of one document; structural segmenters add fields (path, heading, level, score).
+
+    `starts`, when given, are the segmenter's starts for doc.text, found already.
+    """
     annotated = getattr(segmenter, "annotated", None)
     headings = heading_marks(doc)
     if annotated is None:
-        starts = segmenter.starts(doc.text)
+        starts = segmenter.starts(doc.text) if starts is None else starts
         if headings:
             # a heading the reader found (Markdown, HTML, PDF) is a unit of its own,
             # whole: an engine's cut inside it ("## 2. What we collect") is dropped
@@ -110,15 +113,58 @@ def check_tiling(doc: Document, spans: list[tuple[int, int]], segmenter: Segment
                          f"offset {pos}; please report it", doc.source, doc.line)
 
 
-def segment_items(items: Iterable[Item], segmenter: Segmenter, meta_mode: str = "all") -> Iterator[list[dict]]:
-    """Documents in, the units of each document out."""
-    for item in items:
-        rec = item.value
-        if isinstance(rec, dict) and is_unit(rec) and "id" not in rec:
-            raise InputError("this is a unit, not a document; `segment` reads documents "
-                             "({\"id\": ..., \"text\": ...}); pipe units to chunk, merge or score",
-                             item.source, item.line)
-        yield segment_document(document_from_record(rec, item.source, item.line), segmenter, meta_mode)
+# Short documents are segmented several at a time by engines that can (`starts_many`):
+# a vectorized pass has a fixed cost that a single short text does not repay.
+SHORT_DOCUMENT = 1 << 13    # characters
+BATCH_DOCUMENTS = 64
+BATCH_CHARS = 1 << 16
+
+
+def segment_items(items: Iterable[Item], segmenter: Segmenter, meta_mode: str = "all",
+                  batch: bool = False) -> Iterator[list[dict]]:
+    """Documents in, the units of each document out.
+
+    With `batch` (for input that is all there already, such as a file: a pipe
+    should not wait for more documents), short documents are held until a few
+    have come and segmented together; they come out in input order, and the
+    documents before a bad record are written before its error.
+    """
+    many = getattr(segmenter, "starts_many", None) if batch else None
+    held: list[Document] = []
+
+    def release() -> Iterator[list[dict]]:
+        found = many([d.text for d in held]) if len(held) > 1 else [None] * len(held)
+        for doc, starts in zip(held, found):
+            yield segment_document(doc, segmenter, meta_mode, starts)
+        held.clear()
+
+    records = iter(items)
+    while True:
+        try:
+            item = next(records, None)
+            if item is None:
+                break
+            doc = _document(item)
+        except Exception:  # a bad record (or a reader's error): what came before it goes out first
+            yield from release()
+            raise
+        if many is None or len(doc.text) >= SHORT_DOCUMENT:
+            yield from release()
+            yield segment_document(doc, segmenter, meta_mode)
+            continue
+        held.append(doc)
+        if len(held) >= BATCH_DOCUMENTS or sum(len(d.text) for d in held) >= BATCH_CHARS:
+            yield from release()
+    yield from release()
+
+
+def _document(item: Item) -> Document:
+    rec = item.value
+    if isinstance(rec, dict) and is_unit(rec) and "id" not in rec:
+        raise InputError("this is a unit, not a document; `segment` reads documents "
+                         "({\"id\": ..., \"text\": ...}); pipe units to chunk, merge or score",
+                         item.source, item.line)
+    return document_from_record(rec, item.source, item.line)
 
 
 def unit_groups(items: Iterable[Item], segmenter_for_documents: Callable[[], Segmenter],

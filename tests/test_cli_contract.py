@@ -49,6 +49,17 @@ def test_good_records_before_a_bad_line_are_written():
     assert ":3:" in proc.stderr.decode()
 
 
+def test_good_records_before_a_bad_line_are_written_from_a_file(tmp_path):
+    """Files are segmented a few short documents at a time: those before a bad line still come out."""
+    path = tmp_path / "docs.jsonl"
+    path.write_bytes(GOOD + b"not json\n" + GOOD)
+    for args, stdin in (([str(path)], None), ([], path.read_bytes())):
+        proc = run_cli("segment", *args, stdin=stdin)
+        assert proc.returncode == 1
+        assert {r["doc"] for r in records(proc.stdout)} == {"a", "b"}
+        assert ":3:" in proc.stderr.decode()
+
+
 def test_error_names_the_file(tmp_path):
     bad = tmp_path / "docs.jsonl"
     bad.write_bytes(GOOD + b'{"id": "z"}\n')

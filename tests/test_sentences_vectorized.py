@@ -143,3 +143,34 @@ def test_mix_is_the_kernels_mix():
     expected = [mix(int(a), int(b)) for a, b in zip(h, x)]
     assert [int(v) for v in vectorized.mix(h, x)] == expected
     assert [int(v) for v in vectorized.mix(11, x)] == [mix(11, int(b)) for b in x]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXTS, max_size=12))
+def test_many_short_texts_in_one_pass_equal_each_alone(model, texts):
+    model.compiled = False
+    model.starts("warm up the tables")
+    together = vectorized.find_starts_many(texts, model._vector_tables)
+    assert [t.tolist() for t in together] == [model.starts(t).tolist() for t in texts]
+
+
+def test_many_dev_texts_in_one_pass_equal_each_alone(model):
+    model.compiled = False
+    texts = [d["text"] for name in ("ud_en_ewt.dev.jsonl", "pysbd_golden_rules.dev.jsonl", "ud_fr_gsd.dev.jsonl",
+                                    "legal_sbd_multilegal.dev.jsonl")
+             for d in read_jsonl(shared_path("sentences", name)) if len(d["text"]) < 8192]
+    got = [found for k in range(0, len(texts), 64) for found in model.starts_many(texts[k:k + 64])]
+    assert len(texts) > 1000
+    assert [g.tolist() for g in got] == [model.starts(t).tolist() for t in texts]
+
+
+def test_segment_batches_short_documents_with_the_same_units(tmp_path):
+    """`segment` on a file segments short documents together; the units are those of one at a time."""
+    from seamline.formats import Item
+    from seamline.pipeline import segment_items
+    from seamline.segmenters import get_segmenter
+    docs = [d for d in read_jsonl(shared_path("sentences", "ud_en_ewt.dev.jsonl"))][:200]
+    docs.append({"id": "long", "text": "A long one. " * 1000})
+    items = [Item(d, "<t>", k + 1) for k, d in enumerate(docs)]
+    seg = get_segmenter("sentence", "learned")
+    assert list(segment_items(iter(items), seg, batch=True)) == list(segment_items(iter(items), seg))

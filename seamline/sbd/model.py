@@ -73,6 +73,33 @@ class SentenceModel:
         count = kernels.find_starts(codes, self.classes, self.lower, self.weights, self.threshold, out)
         return out[:count].copy()
 
+    def starts_many(self, texts: list[str]) -> list[np.ndarray]:
+        """`starts` of each text; short texts share one vectorized pass (its fixed cost is about 0.2 ms)."""
+        if self.compiled or (self.compiled is None and K.is_compiled()):
+            return [self.starts(t) for t in texts]
+        if self._vector_tables is None:
+            self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold)
+        out: list = [None] * len(texts)
+        group: list[int] = []
+        size = 0
+
+        def flush():
+            for k, found in zip(group, vectorized.find_starts_many([texts[k] for k in group], self._vector_tables)):
+                out[k] = found
+            group.clear()
+
+        for k, text in enumerate(texts):
+            if len(text) > vectorized.BLOCK // 8:  # long enough to pay its own way
+                out[k] = self.starts(text)
+                continue
+            if size + len(text) > vectorized.BLOCK:  # one pass reads one block of the joined texts
+                flush()
+                size = 0
+            group.append(k)
+            size += len(text) + vectorized.SEPARATOR
+        flush()
+        return out
+
     def _use_compiled(self, size: int) -> bool:
         if self.compiled is not None:
             return self.compiled

@@ -90,18 +90,52 @@ def _first_non_space(window, n, tables, pos):
     return n
 
 
+def find_starts_many(texts: list[str], tables: Tables) -> list[np.ndarray]:
+    """`find_starts` of each text, from one pass over the texts joined (many short texts cost one call).
+
+    The texts are joined with SEPARATOR newlines between them. A candidate
+    belongs to the text that holds its left token's last character, and counts
+    only if its start is inside that text too; everything a candidate reads
+    around it then matches what it reads in the text alone: newlines look like
+    the text's edges to the line, gap and previous-token features (the tests
+    compare the two on every DEV text).
+    """
+    bounds, total = [], 0
+    for text in texts:
+        bounds.append((total, total + len(text)))
+        total += len(text) + SEPARATOR
+    joined = ("\n" * SEPARATOR).join(texts)
+    e, s = _block_accepted(codes_of(joined), tables, 0, len(joined)) if len(joined) >= 2 else (np.zeros(0, np.int64),) * 2
+    firsts = np.array([a for a, _ in bounds], np.int64)
+    owner = np.searchsorted(firsts, e - 1, side="right") - 1
+    out = []
+    for k, (a, b) in enumerate(bounds):
+        lo, hi = np.searchsorted(owner, [k, k + 1])
+        mine = s[lo:hi]
+        out.append((mine[mine < b] - a).astype(np.int64))
+    return out
+
+
+SEPARATOR = _BEFORE + _AFTER  # newlines between texts in find_starts_many: more than any feature reads
+
+
 def _block_starts(codes, tables, lo, hi):
     """Starts of the candidates whose left token ends in [lo, hi) of `codes` (a window of the text)."""
+    return _block_accepted(codes, tables, lo, hi)[1]
+
+
+def _block_accepted(codes, tables, lo, hi):
+    """(e, s) of the candidates whose left token ends in [lo, hi) of `codes` and that the model accepts."""
     n = codes.shape[0]
     if n < 2:
-        return np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     idx = codes if int(codes.max()) < _BMP else np.minimum(codes, _BMP)
     cls = tables.classes[idx]
     space = cls <= NEWLINE
     spaces, non_spaces = _Marks(space), _Marks(~space)
     e, s = _candidates(cls, space, non_spaces, lo, hi)
     if e.size == 0:
-        return np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
     weights = tables.weights.take(rows)
     if tables.exact_sums:
@@ -113,7 +147,8 @@ def _block_starts(codes, tables, lo, hi):
         score = np.full(e.shape[0], tables.bias)
         for k in _KERNEL_ORDER:
             score += weights[k]
-    return s[score > tables.threshold].astype(np.int64)
+    accepted = score > tables.threshold
+    return e[accepted].astype(np.int64), s[accepted].astype(np.int64)
 
 
 def _candidates(cls, space, non_spaces, lo, hi):
