@@ -130,6 +130,20 @@ class DocView:
         """Unit boundaries as offsets into self.text (0 ... len)."""
         return [int(s) - self.offset for s in self.unit_starts] + [len(self.text)]
 
+    def heading_ends(self) -> set[int]:
+        """Offsets (into self.text) where a heading unit ends: a unit whose heading path differs from the
+        unit's before it (a reader's heading is a unit of its own and opens the path it names)."""
+        units = self.group.units
+        if isinstance(self.group, DocumentGroup) or not units or "path" not in units[0]:
+            return set()
+        ends, previous = set(), []
+        for unit in units:
+            path = unit.get("path")
+            if isinstance(path, list) and path and path != previous:
+                ends.add(unit["end"] - self.offset)
+            previous = path
+        return ends
+
     def unit_at(self, x: int) -> int:
         import numpy as np
         return int(np.searchsorted(self.unit_starts, x + self.offset, side="right")) - 1
@@ -196,6 +210,7 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
     count = spans.indexed(p)
     n = len(p) - 1
     stops = sorted({int(i) for i in np.flatnonzero(np.isin(p, list(hard)))} | {n}) if hard else [n]
+    heading_ends = view.heading_ends()
     out = []
     i, s = 0, 0
     while i < n:
@@ -217,9 +232,24 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
                 if more > budget:
                     break
                 j, tokens = j + 1, more
+        j, tokens = _before_trailing_headings(positions, i, j, tokens, heading_ends, count, budget)
         out.append((positions[i], positions[j], tokens))
         i = j
     return out
+
+
+def _before_trailing_headings(positions, i: int, j: int, tokens: int, heading_ends: set[int], count, budget: int):
+    """End a chunk before the headings it would end with, so each heading opens the chunk of its section.
+
+    Only when something else stays in the chunk and the shorter chunk's exact count fits.
+    """
+    k = j
+    while k - 1 > i and positions[k] in heading_ends:
+        k -= 1
+    if k == j or positions[k] in heading_ends:
+        return j, tokens
+    shorter = count(i, k)
+    return (k, shorter) if shorter <= budget else (j, tokens)
 
 
 def add_overlap(view: DocView, chunks: list[tuple[int, int, int]], overlap: int,

@@ -65,3 +65,26 @@ def test_help_lists_strategies_and_examples():
     out = run_cli("chunk", "--help", check=True).stdout
     for word in (b"recursive", b"optimal", b"--overlap", b"--length-penalty", b"tokenizer.json"):
         assert word in out
+
+
+def test_a_chunk_does_not_end_with_a_heading_when_its_section_could_follow(tmp_path):
+    """Markdown headings (units of their own, from the reader) open the chunk of their section:
+    a chunk ends with a heading only when it holds nothing else (the section's first unit did not fit)."""
+    import json as _json
+    sections = [f"{'#' * (1 + k % 3)} Part {k}\n\n" + " ".join(f"Sentence {k}.{j} says a little more." for j in range(k % 5 + 1))
+                for k in range(12)]
+    path = tmp_path / "doc.md"
+    path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+    # a heading is 5 tokens, a sentence at most 11, a section's paragraph at most 50
+    fits_with_next = {"pack": 5 + 11, "recursive": 5 + 50}
+    for strategy in ("pack", "recursive"):
+        for budget in range(12, 90, 7):
+            proc = run_cli("chunk", "--strategy", strategy, "--max-tokens", str(budget), str(path), check=True)
+            chunks = records(proc.stdout)
+            assert "".join(c["text"] for c in chunks) == path.read_text(encoding="utf-8")
+            assert all(c["tokens"] <= budget for c in chunks)
+            for chunk in chunks[:-1]:
+                lines = [line for line in chunk["text"].split("\n") if line.strip()]
+                if lines[-1].startswith("#"):
+                    assert all(line.startswith("#") for line in lines), (strategy, budget, _json.dumps(chunk["text"]))
+                    assert budget < fits_with_next[strategy], (strategy, budget, _json.dumps(chunk["text"]))

@@ -5,7 +5,8 @@ lines, a line into sentences, then clauses, words and finally single tokens,
 going only as deep as needed. Neighbouring pieces at the same level are then
 packed greedily up to the budget; the parts of a piece that had to be cut are
 packed among themselves, so a chunk never mixes half a paragraph with the next
-one. When the input units are paragraphs, they are the top level; when they
+one (a heading before it may join its first part). A chunk does not end with a
+heading when what follows can go with it (see pack_positions). When the input units are paragraphs, they are the top level; when they
 are sentences, their boundaries serve as the sentence level (so `segment --engine spacy | chunk --strategy recursive` uses
 spaCy's sentences).
 """
@@ -39,7 +40,8 @@ def recursive_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
         top = [0, *LEVELS["paragraph"](text, 0, len(text)), len(text)] if text else [0, 0]
     hard: set[int] = set()
     positions = refine(view, top, budget, deeper, hard)
-    return pack_positions(view, positions, budget, hard)
+    # a heading may open the chunk of the paragraph after it even when that paragraph had to be cut
+    return pack_positions(view, positions, budget, hard - view.heading_ends())
 
 
 def recursive_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
