@@ -131,17 +131,24 @@ class DocView:
         return [int(s) - self.offset for s in self.unit_starts] + [len(self.text)]
 
     def heading_ends(self) -> set[int]:
-        """Offsets (into self.text) where a heading unit ends: a unit whose heading path differs from the
-        unit's before it (a reader's heading is a unit of its own and opens the path it names)."""
+        """Offsets (into self.text) where a unit that is a reader's heading ends.
+
+        The Markdown, HTML and PDF readers record headings in the document's meta
+        (on the first unit) and `segment` makes each one a unit of its own; a unit
+        that starts where a heading starts and holds nothing more is one.
+        """
         units = self.group.units
-        if isinstance(self.group, DocumentGroup) or not units or "path" not in units[0]:
+        if isinstance(self.group, DocumentGroup) or not units:
             return set()
-        ends, previous = set(), []
+        marks = (units[0].get("meta") or {}).get("headings")
+        if not isinstance(marks, list):
+            return set()
+        spans = {h.get("start"): h.get("end") for h in marks if isinstance(h, dict)}
+        ends = set()
         for unit in units:
-            path = unit.get("path")
-            if isinstance(path, list) and path and path != previous:
+            end = spans.get(unit["start"])
+            if isinstance(end, int) and end > unit["start"] and not unit["text"][end - unit["start"]:].strip():
                 ends.add(unit["end"] - self.offset)
-            previous = path
         return ends
 
     def unit_at(self, x: int) -> int:

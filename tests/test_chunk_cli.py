@@ -88,3 +88,14 @@ def test_a_chunk_does_not_end_with_a_heading_when_its_section_could_follow(tmp_p
                 if lines[-1].startswith("#"):
                     assert all(line.startswith("#") for line in lines), (strategy, budget, _json.dumps(chunk["text"]))
                     assert budget < fits_with_next[strategy], (strategy, budget, _json.dumps(chunk["text"]))
+
+
+def test_headings_found_the_same_way_through_segment(tmp_path):
+    path = tmp_path / "doc.md"
+    path.write_text("# A\n\nOne two three four. Five six seven.\n\n## B\n\nEight nine ten. Eleven twelve.\n",
+                    encoding="utf-8")
+    direct = run_cli("chunk", "--max-tokens", "16", str(path), check=True).stdout
+    units = run_cli("segment", str(path), check=True).stdout
+    piped = run_cli("chunk", "--max-tokens", "16", stdin=units, check=True).stdout
+    assert records(direct) == records(piped)
+    assert [c["text"] for c in records(direct)][1].startswith("## B")
