@@ -218,6 +218,7 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
     n = len(p) - 1
     stops = sorted({int(i) for i in np.flatnonzero(np.isin(p, list(hard)))} | {n}) if hard else [n]
     heading_ends = view.heading_ends()
+    informative = getattr(spans, "informative", lambda x, y: True)
     out = []
     i, s = 0, 0
     while i < n:
@@ -226,10 +227,9 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
         hi = stops[s]
         j = bisect.bisect_right(ends, budget + starts[i]) - 1
         j = min(max(j, i + 1), hi)
-        tokens = count(i, j)
-        while tokens > budget and j > i + 1:
-            j -= 1
-            tokens = count(i, j)
+        # settle_end steps through indices here (positions may repeat: an empty text is [0, 0])
+        j, tokens = settle_end(i, j, lambda k: count(i, k), lambda k: k + 1, lambda k: k - 1,
+                               budget, informative(positions[i], positions[j]))
         if tokens > budget:
             raise InputError(f"internal error: a piece of {view.group.doc!r} at offset {positions[i]} has "
                              f"{tokens} tokens, over {budget}; please report it", view.group.source, view.group.line)
@@ -243,6 +243,64 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
         out.append((positions[i], positions[j], tokens))
         i = j
     return out
+
+
+def settle_end(x: int, top: int, count, succ, pred, budget: int, probe_top: bool) -> tuple[int, int]:
+    """Where a chunk from x ends: the last position up to `top` (the estimates' answer) whose span fits.
+
+    `count(y)` is the exact count of the span x..y, `succ` and `pred` step through
+    the positions (offsets, or indices into a list of them: only their order matters). When the estimates are informative (`probe_top`: the span holds
+    an anchor) the answer is almost always `top` or the position before it. When
+    they are not (a long run without anchors, such as CJK text or a base64 blob,
+    where `top` may be the end of the document), stepping down from `top` would
+    encode ever-shorter but huge spans: instead the end gallops up from the first
+    position after x and is settled by bisection, so the spans encoded are at most
+    about twice the chunk. (Counts nearly always grow with the span; the result
+    is checked to fit either way.)
+    """
+    hi_pos = None  # a position known not to fit (exclusive bound); None: every position up to top may fit
+    if probe_top or succ(x) >= top:
+        tokens = count(top)
+        if tokens <= budget:
+            return top, tokens
+        p = pred(top)
+        if p <= x:
+            return top, tokens  # not even one piece fits: the caller reports it
+        tokens = count(p)
+        if tokens <= budget:
+            return p, tokens
+        hi_pos = p
+    bound = top if hi_pos is None else hi_pos
+    seq = [succ(x)]
+
+    def at(k: int):
+        while len(seq) <= k and seq[-1] < bound:
+            seq.append(succ(seq[-1]))
+        if k >= len(seq):
+            return None
+        p = seq[k]
+        return p if (p <= top if hi_pos is None else p < hi_pos) else None
+
+    lo, lo_tokens = 0, count(seq[0])
+    if lo_tokens > budget:
+        return seq[0], lo_tokens
+    step = 1
+    while True:  # gallop
+        p = at(lo + step)
+        tokens = None if p is None else count(p)
+        if tokens is None or tokens > budget:
+            hi = lo + step
+            break
+        lo, lo_tokens, step = lo + step, tokens, step * 2
+    while hi - lo > 1:  # bisect
+        mid = (lo + hi) // 2
+        p = at(mid)
+        tokens = None if p is None else count(p)
+        if tokens is not None and tokens <= budget:
+            lo, lo_tokens = mid, tokens
+        else:
+            hi = mid
+    return seq[lo], lo_tokens
 
 
 def _before_trailing_headings(positions, i: int, j: int, tokens: int, heading_ends: set[int], count, budget: int):
@@ -416,19 +474,22 @@ find a start). Positions and chunks are those of the whole-document path
         self.before = memoryview(view.spans.before)
         self.anchor_list = memoryview(view.spans.anchors)
         self.sync = 0          # a start (or 0) at or before every chunk start still to come
-        self._unit: tuple | None = None
+        self._recent: list[tuple] = []
 
     def unit_around(self, q: int) -> tuple[int, int, list[int]]:
         """(s, e, inner) for the unit holding offset q: its start, its end, and its cuts if it is over the budget."""
-        if self._unit is not None and self._unit[0] <= q < self._unit[1]:
-            return self._unit
+        for unit in self._recent:
+            if unit[0] <= q < unit[1]:
+                return unit
         s = self.seg.last_start(self.text, q, self.sync)
         e = self.seg.next_start(self.text, q, s)
         inner = []
         if self.upper(s, e) > self.budget:
             inner = refine(self.view, [s, e], self.budget, INSIDE_UNIT)[1:-1]
-        self._unit = (s, e, inner)
-        return self._unit
+        # a few units stay at hand: settle_end steps between the unit a chunk ends in and the next,
+        # and a unit far over the budget (a blob without sentence ends) must not be cut again each time
+        self._recent = [(s, e, inner), *self._recent[:3]]
+        return self._recent[0]
 
     def upper(self, x: int, y: int) -> int:
         """TiktokenSpans.upper for one piece."""
@@ -453,6 +514,12 @@ find a start). Positions and chunks are those of the whole-document path
             return tok.count(text[x:y])
         return ((tok.count_cached(text[x:a]) if a > x else 0) + before[ib] - before[ia]
                 + (tok.count_cached(text[b:y]) if y > b else 0))
+
+    def informative(self, x: int, y: int) -> bool:
+        """TiktokenSpans.informative."""
+        import bisect
+        k = bisect.bisect_right(self.anchor_list, x)
+        return k < len(self.anchor_list) and self.anchor_list[k] < y
 
     def below(self, limit: int) -> tuple[int, int]:
         """The last position < limit, and the start of the unit it is in."""
@@ -485,16 +552,23 @@ find a start). Positions and chunks are those of the whole-document path
             start_est = before[bisect.bisect_left(anchors, x)]
             k = bisect.bisect_right(before, budget + start_est) - 1
             limit = anchors[k + 1] if k + 1 < len(anchors) else n + 1
-            y, unit = self.below(min(limit, n + 1))
-            if y <= x:
-                y, unit = self.after(x)
-            tokens = count(x, y)
-            while tokens > budget:
-                prev, prev_unit = self.below(y)
-                if prev <= x:
-                    break
-                y, unit = prev, prev_unit
-                tokens = count(x, y)
+            top, unit = self.below(min(limit, n + 1))
+            if top <= x:
+                top, unit = self.after(x)
+            units = {top: unit}
+
+            def succ(p: int) -> int:
+                q, u = self.after(p)
+                units[q] = u
+                return q
+
+            def pred(p: int) -> int:
+                q, u = self.below(p)
+                units[q] = u
+                return q
+
+            y, tokens = settle_end(x, top, lambda y: count(x, y), succ, pred, budget, self.informative(x, top))
+            unit = units[y]
             if tokens > budget:
                 raise InputError(f"internal error: a piece of {self.view.group.doc!r} at offset {x} has "
                                  f"{tokens} tokens, over {budget}; please report it", self.view.group.source,

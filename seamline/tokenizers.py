@@ -530,6 +530,12 @@ class TiktokenSpans(_SpanBase):
         import numpy as np
         return np.flatnonzero((self.raw & 0xC0) == 0x80)
 
+    def informative(self, x: int, y: int) -> bool:
+        """Whether an anchor lies strictly inside (x, y): only then do the estimates say anything about x..y."""
+        import numpy as np
+        k = int(np.searchsorted(self.anchors, x, side="right"))
+        return k < len(self.anchors) and int(self.anchors[k]) < y
+
     def _small(self, x: int, y: int) -> int:
         return self.tok.count_cached(self.text[x:y]) if y > x else 0
 

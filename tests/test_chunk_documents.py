@@ -138,6 +138,9 @@ def test_document_path_equals_units_path_on_shared_corpus():
     "." * 3_000 + " Word. " * 500,                       # a long run with no letter to begin a scan after
     "\n\n".join(["Mr. Smith went on and on, " * 60 + "end."] * 8),  # sentences far over the budget
     "A. B. C. " * 2_000 + "\u3002" * 50 + "\n \n" * 300,  # initials, CJK stops, blank lines with spaces
+    "".join("的一是不了人我在有他这为之大来以个中上们到说国和"[k % 23] + ("\u3002" if k % 41 == 0 else "")
+            for k in range(6_000)),                      # CJK: no anchors, so no estimates (settle_end gallops)
+    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=" * 150 + " tail. End.",  # a base64 blob, then words
 ])
 def test_window_packer_matches_whole_document_on_hard_texts(text):
     tok = get_tokenizer("cl100k_base")
