@@ -68,6 +68,12 @@ def anchor_bytes(raw: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], inner, [n]]).astype(np.int64)
 
 
+def char_offsets(raw: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Character offsets of byte offsets (each at a character's first byte) into UTF-8 text `raw`:
+    a byte offset less the continuation bytes before it."""
+    return offsets - np.searchsorted(np.flatnonzero((raw & 0xC0) == 0x80), offsets)
+
+
 def blocks(text: str, size: int) -> list[str]:
     """The text cut at anchors into blocks of about `size` characters; their counts add up."""
     edges, n = [0], len(text)
@@ -150,7 +156,7 @@ def _block_counts(enc, block: str, at_start: bool, at_end: bool) -> tuple[np.nda
     """Anchors of one block (character offsets, both ends included) and the count of each segment between."""
     raw = np.frombuffer(block.encode("utf-8"), dtype=np.uint8)
     edges = anchor_bytes(raw)
-    chars = edges if block.isascii() else edges - np.searchsorted(np.flatnonzero((raw & 0xC0) == 0x80), edges)
+    chars = edges if block.isascii() else char_offsets(raw, edges)
     starts, lens = edges[:-1], np.diff(edges)
     counts = np.zeros(len(starts), dtype=np.int64)
     if not len(starts):
@@ -246,11 +252,8 @@ def _join_points(joined: str, segment_ends: np.ndarray, size: int) -> list[int]:
     n = len(joined)
     if n <= 2 * size:
         return [0, n]
-    if joined.isascii():
-        ends_chars = segment_ends
-    else:
-        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-        ends_chars = segment_ends - np.searchsorted(np.flatnonzero((data & 0xC0) == 0x80), segment_ends)
+    ends_chars = segment_ends if joined.isascii() else char_offsets(
+        np.frombuffer(joined.encode("utf-8"), dtype=np.uint8), segment_ends)
     picks = np.unique(ends_chars[np.minimum(np.searchsorted(ends_chars, np.arange(size, n, size)),
                                             len(ends_chars) - 1)])
     return [0, *[int(p) for p in picks if 0 < p < n], n]

@@ -218,7 +218,6 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
     n = len(p) - 1
     stops = sorted({int(i) for i in np.flatnonzero(np.isin(p, list(hard)))} | {n}) if hard else [n]
     heading_ends = view.heading_ends()
-    informative = getattr(spans, "informative", lambda x, y: True)
     out = []
     i, s = 0, 0
     while i < n:
@@ -229,7 +228,7 @@ def pack_positions(view: DocView, positions: list[int], budget: int,
         j = min(max(j, i + 1), hi)
         # settle_end steps through indices here (positions may repeat: an empty text is [0, 0])
         j, tokens = settle_end(i, j, lambda k: count(i, k), lambda k: k + 1, lambda k: k - 1,
-                               budget, informative(positions[i], positions[j]))
+                               budget, spans.informative(positions[i], positions[j]))
         if tokens > budget:
             raise InputError(f"internal error: a piece of {view.group.doc!r} at offset {positions[i]} has "
                              f"{tokens} tokens, over {budget}; please report it", view.group.source, view.group.line)
@@ -457,14 +456,13 @@ def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions)
 class WindowPacker:
     """`pack_positions` over `unit_positions` for a document whose engine answers for a window of text.
 
-    Greedy packing needs a document's units only where a chunk ends: the token
-    stream says where the budget runs out, and the chunk ends at the last unit
-    boundary before that. An engine with `starts_between` (the `rules` engine,
-    whose decisions each read a few words around their candidate) gives the
-    starts near that point without segmenting the rest, so most of the text is
-    never segmented (`last_start` and `next_start` widen their window until they
-find a start). Positions and chunks are those of the whole-document path
-    (tests compare the two).
+    Greedy packing needs a document's units only where a chunk ends: the counts
+    say where the budget runs out, and the chunk ends at the last unit boundary
+    before that. An engine with `last_start` and `next_start` (the `rules`
+    engine, whose decisions each read a few words around their candidate) gives
+    the starts near that point from a window of text, widened until it finds
+    one, so most of the text is never segmented. Positions and chunks are those
+    of the whole-document path (tests compare the two).
     """
 
     def __init__(self, view: DocView, group: "DocumentGroup", budget: int):
@@ -515,12 +513,6 @@ find a start). Positions and chunks are those of the whole-document path
         return ((tok.count_cached(text[x:a]) if a > x else 0) + before[ib] - before[ia]
                 + (tok.count_cached(text[b:y]) if y > b else 0))
 
-    def informative(self, x: int, y: int) -> bool:
-        """TiktokenSpans.informative."""
-        import bisect
-        k = bisect.bisect_right(self.anchor_list, x)
-        return k < len(self.anchor_list) and self.anchor_list[k] < y
-
     def below(self, limit: int) -> tuple[int, int]:
         """The last position < limit, and the start of the unit it is in."""
         if limit > self.n:
@@ -567,7 +559,8 @@ find a start). Positions and chunks are those of the whole-document path
                 units[q] = u
                 return q
 
-            y, tokens = settle_end(x, top, lambda y: count(x, y), succ, pred, budget, self.informative(x, top))
+            y, tokens = settle_end(x, top, lambda y: count(x, y), succ, pred, budget,
+                                   self.view.spans.informative(x, top))
             unit = units[y]
             if tokens > budget:
                 raise InputError(f"internal error: a piece of {self.view.group.doc!r} at offset {x} has "

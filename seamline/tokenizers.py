@@ -365,6 +365,10 @@ def _cache_dir() -> str | None:
 
 
 class _SpanBase:
+    def informative(self, x: int, y: int) -> bool:
+        """Whether the estimates say anything about the span x..y (TiktokenSpans: only across an anchor)."""
+        return True
+
     def exact_arrays(self, positions):
         return self.estimates(positions)
 
@@ -524,12 +528,6 @@ class TiktokenSpans(_SpanBase):
             self._raw = np.frombuffer(self.text.encode("utf-8"), dtype=np.uint8)
         return self._raw
 
-    @property
-    def cont(self):
-        """Byte offsets of UTF-8 continuation bytes: char offset = byte offset - those before it."""
-        import numpy as np
-        return np.flatnonzero((self.raw & 0xC0) == 0x80)
-
     def informative(self, x: int, y: int) -> bool:
         """Whether an anchor lies strictly inside (x, y): only then do the estimates say anything about x..y."""
         import numpy as np
@@ -571,9 +569,11 @@ class TiktokenSpans(_SpanBase):
     def token_boundaries(self):
         """Character offsets where the document's own tokens meet (0 and len included)."""
         import numpy as np
+
+        from seamline.anchors import char_offsets
         ends = self.ends[self.ends < len(self.raw)]
         ends = ends[(self.raw[ends] & 0xC0) != 0x80]  # cuts inside a character are no text offsets
-        chars = ends - np.searchsorted(self.cont, ends)
+        chars = char_offsets(self.raw, ends)
         return np.unique(np.concatenate([[0], chars, [len(self.text)]])).astype(np.int64)
 
     def exact_arrays(self, positions):

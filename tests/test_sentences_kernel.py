@@ -97,16 +97,11 @@ def test_train_epoch_lowers_the_loss():
 # The vectorized NumPy path (the default below JIT_FROM_CHARS) against the compiled kernel.
 from conftest import read_jsonl, shared_path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
-from test_sentences_vectorized import TEXTS  # noqa: E402
+from test_sentences_vectorized import TEXTS, vectorized_starts  # noqa: E402
 
 
 def compiled_starts(model: SentenceModel, text: str) -> list[int]:
     model.compiled = True
-    return model.starts(text).tolist()
-
-
-def vectorized_starts(model: SentenceModel, text: str) -> list[int]:
-    model.compiled = False
     return model.starts(text).tolist()
 
 

@@ -48,14 +48,7 @@ class RuleSentences:
         self.lang = lang
 
     def starts(self, text: str) -> list[int]:
-        out = []
-        for m in _CANDIDATE.finditer(text):
-            end = m.end()
-            if end >= len(text):
-                break
-            if self._is_boundary(text, m.start(), m.group(), end):
-                out.append(end)
-        return out
+        return self.starts_between(text, 0, len(text))
 
     # Windowed questions (used by the `pack` chunker, which needs starts only where a chunk ends).
     # Every decision reads a few words around its candidate, so only the matching needs care: no
@@ -66,16 +59,16 @@ class RuleSentences:
 
     def starts_between(self, text: str, lo: int, hi: int, floor: int = 0) -> list[int]:
         """The starts s of `starts(text)` with lo <= s < hi, reading only the text near them."""
-        return [end for m, end in self._window(text, lo, hi, floor) if self._decide(text, m, end)]
+        return [m.end() for m in self._window(text, lo, hi, floor) if self._decide(text, m)]
 
     def last_start(self, text: str, q: int, floor: int = 0) -> int:
         """The last start s <= q of `starts(text)`, or `floor` when there is none above it."""
         hi, width = q + 1, 64
         while hi > floor + 1:
             lo = max(floor + 1, hi - width)
-            for m, end in reversed(self._window(text, lo, hi, floor)):
-                if self._decide(text, m, end):
-                    return end
+            for m in reversed(list(self._window(text, lo, hi, floor))):
+                if self._decide(text, m):
+                    return m.end()
             hi, width = lo, width * 4
         return floor
 
@@ -84,14 +77,14 @@ class RuleSentences:
         lo, width, n = q + 1, 128, len(text)
         while lo < n:
             hi = min(n, lo + width)
-            for m, end in self._window(text, lo, hi, floor):
-                if self._decide(text, m, end):
-                    return end
+            for m in self._window(text, lo, hi, floor):
+                if self._decide(text, m):
+                    return m.end()
             lo, width = hi, width * 4
         return n
 
-    def _window(self, text: str, lo: int, hi: int, floor: int) -> list:
-        """(match, end) of the candidates whose end is in [lo, hi) and inside the text."""
+    def _window(self, text: str, lo: int, hi: int, floor: int):
+        """The candidate matches whose end is in [lo, hi) and inside the text, in order."""
         n = len(text)
         floor = floor if floor < lo else 0
         pos = min(lo, n)
@@ -101,10 +94,15 @@ class RuleSentences:
         while stop < n and not text[stop].isalnum():
             stop += 1
         top = min(hi, n)
-        return [(m, end) for m in _CANDIDATE.finditer(text, pos, min(n, stop + 1)) if lo <= (end := m.end()) < top]
+        for m in _CANDIDATE.finditer(text, pos, min(n, stop + 1)):
+            end = m.end()
+            if end >= top:
+                break  # matches come in order: none after this one ends in the window
+            if end >= lo:
+                yield m
 
-    def _decide(self, text: str, m, end: int) -> bool:
-        return self._is_boundary(text, m.start(), m.group(), end)
+    def _decide(self, text: str, m) -> bool:
+        return self._is_boundary(text, m.start(), m.group(), m.end())
 
     def _is_boundary(self, text: str, start: int, mark: str, nxt: int) -> bool:
         core = mark.rstrip()
