@@ -102,6 +102,31 @@ def expand_inputs(args: Iterable[str]) -> list[str]:
     return out or ["-"]
 
 
+def check_output(output: str | None, inputs: Iterable[str]) -> None:
+    """Refuse an output path that is one of the inputs, before anything is opened for writing.
+
+    Opening it would empty the file before it is read. Files are compared, not
+    names: a relative or absolute spelling, a symlink or a hard link of an input,
+    a file found by walking a directory or matching a glob, or the file standard
+    input is redirected from are all the same file.
+    """
+    if output in (None, "-"):
+        return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # it does not exist yet (or cannot be reached): it is no input
+    for path in expand_inputs(inputs):
+        try:
+            found = os.fstat(0) if path == "-" else os.stat(path)
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (target.st_dev, target.st_ino):
+            which = "standard input's file" if path == "-" else f"the input {path!r}"
+            raise UsageError(f"--output {output!r} is {which}; writing it would destroy the input "
+                             "before it is read: choose another output path")
+
+
 def file_size(path: str) -> int:
     try:
         return 0 if path == "-" else os.path.getsize(path)

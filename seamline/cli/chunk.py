@@ -84,4 +84,4 @@ def chunk(
     # pack, fixed and recursive touch few units of a document: its units are then made only when looked at
     read_groups = document_groups if strategy in DEFERRED else unit_groups
     groups = read_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta)
-    write_groups(chunk_groups(groups, counter, options, strategy), output)
+    write_groups(chunk_groups(groups, counter, options, strategy), output, files or [])

@@ -52,12 +52,18 @@ def check_choice(name: str, value: str, choices: Iterable[str]) -> None:
 
 
 @contextmanager
-def records_output(path: Optional[str]) -> Iterator[BinaryIO]:
+def records_output(path: Optional[str], inputs: Iterable[str]) -> Iterator[BinaryIO]:
     """The binary stream records go to; a reader that goes away ends the run quietly.
+
+    An output that is one of `inputs` is refused before it is opened (it would
+    be emptied before it is read).
 
     `seamline ... | head` closing the pipe is a normal end, status 0. It is
     caught here because the option parser underneath would exit 1 on it.
     """
+    from seamline.batch import check_output
+
+    check_output(path, inputs)
     stream = open_output(path)
     try:
         yield stream
@@ -81,13 +87,14 @@ def open_output(path: Optional[str]) -> BinaryIO:
         raise UsageError(f"cannot write {path!r}: {err.strerror}") from None
 
 
-def write_groups(groups: Iterable[list[dict]], output: Optional[str], fmt: str = "jsonl") -> int:
+def write_groups(groups: Iterable[list[dict]], output: Optional[str], inputs: Iterable[str],
+                 fmt: str = "jsonl") -> int:
     """Write each document's records, flushing after each so pipes see them at once."""
     from seamline.formats.writers import encoder
 
     encode = encoder(fmt)
     count = 0
-    with records_output(output) as stream:
+    with records_output(output, inputs) as stream:
         for records in with_progress(groups):
             for rec in records:
                 stream.write(encode(rec))
@@ -100,7 +107,7 @@ def write_pieces(pieces: Iterable, output: Optional[str], paths: List[str]) -> N
     """Write batch output (seamline.batch.Piece) as it comes, with a files-and-bytes bar on a terminal."""
     from seamline.batch import file_size
 
-    with records_output(output) as stream, \
+    with records_output(output, paths) as stream, \
             BatchProgress(len(paths), sum(file_size(p) for p in paths)) as progress:
         for piece in pieces:
             if piece.data:

@@ -71,6 +71,7 @@ def eval_command(
     """
     from seamline.evaluation import metrics
     from seamline.evaluation.boundaries import UNITS
+    from seamline.batch import check_output
     from seamline.formats import check_paths
 
     check_choice("--unit", unit, UNITS)
@@ -80,11 +81,13 @@ def eval_command(
     thresholds = parse_thresholds(fail_under or [])
     if [*predictions, gold, questions].count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
-    check_paths([p for p in predictions] + [p for p in (gold, questions) if p])
+    inputs = [*predictions, *(p for p in (gold, questions) if p)]
+    check_paths(inputs)
+    check_output(output, inputs)
     evaluations = build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc,
                         allow_missing, tokenizer, max_tokens, sentence_engine)
     table = output_format == "table" or (output_format == "auto" and output in (None, "-") and sys.stdout.isatty())
-    summaries = show_table(evaluations) if table else write_jsonl(evaluations, output)
+    summaries = show_table(evaluations) if table else write_jsonl(evaluations, output, inputs)
     check_thresholds(summaries, thresholds)
 
 
@@ -110,11 +113,11 @@ def build(predictions, gold, questions, unit, convention, window, tolerance, n_t
         yield Evaluation(pred, gold_index, options, ChunkStats(counter, max_tokens, checker), asked, fallback)
 
 
-def write_jsonl(evaluations, output: Optional[str]) -> list[dict]:
+def write_jsonl(evaluations, output: Optional[str], inputs: List[str]) -> list[dict]:
     from seamline.formats.jsonl import JsonlWriter
 
     summaries = []
-    with records_output(output) as stream:
+    with records_output(output, inputs) as stream:
         writer = JsonlWriter(stream)
         for evaluation in evaluations:
             for rec in evaluation.records():

@@ -55,4 +55,4 @@ def merge(
     counter = get_tokenizer(tokenizer)
     run = merge_small if strategy == "small" else merge_weakest
     groups = unit_groups(read_inputs(files or [], input_format), lambda: get_segmenter("sentence"))
-    write_groups((widen_page_spans(run(g, counter, max_tokens, minimum), g.units) for g in groups), output)
+    write_groups((widen_page_spans(run(g, counter, max_tokens, minimum), g.units) for g in groups), output, files or [])

@@ -48,7 +48,7 @@ def score(
     scorer = get_scorer(method, **({"model": model} if model else {}))
     groups = unit_groups(read_inputs(files or [], input_format),
                          lambda: get_segmenter("sentence", engine, lang=lang))
-    write_groups(add_scores(groups, scorer), output)
+    write_groups(add_scores(groups, scorer), output, files or [])
 
 
 def add_scores(groups: Iterable[UnitGroup], scorer) -> Iterator[list[dict]]:
