@@ -43,6 +43,11 @@ MIN_COLUMN_WORDS = 4   # ... whose median word count is at least this (tables ha
 _PAGE_NUMBER = re.compile(r"^(page\s+)?[-\u2013\u2014(]?\s*([0-9]+|[ivxlcdm]+)\s*[-\u2013\u2014)]?"
                           r"(\s*(of|/)\s*[0-9]+)?$", re.I)
 _DIGITS = re.compile(r"[0-9]+")
+# page numbers in words or with a document's prefix: "Page Three", "3 | Page", "C - 1", "A-12", "Page ii"
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty").split()
+_PAGE_WORDS = re.compile(r"^(?:page\s+(?:(?:%s)[\s-]*)+|[0-9]+\s*\|\s*page|page\s+[ivxlc]+"
+                         r"|[A-Z]{1,2}\s*[-\u2013\u2014]\s*[0-9]{1,3})$" % "|".join(_NUMBER_WORDS), re.I)
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi", re.I)
 # section numbers: 2, 2.1, 2.1.3 (with or without a final dot), I. to XX., A. to Z.
 _SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)\s+[A-Z\u00c0-\u00de]")
@@ -202,16 +207,31 @@ def furniture_key(row: list[Line]) -> str:
 
 
 def edge_rows(page: Page, height: float) -> list[tuple[int, str]]:
-    """(row index, 'header'|'footer') for rows that may be page furniture."""
+    """(row index, 'header'|'footer') for rows that may be page furniture, from each edge inward.
+
+    A row qualifies when it lies near the edge (EDGE_ZONE), or when it stands
+    apart from the rows inside it by at least a blank line: pages filed with
+    the SEC are shrunk onto a larger sheet, so their "Page 3 of 31" sits just
+    under the body text, far from the sheet's edge, but still set apart.
+    """
     rows = page.rows
-    out = []
+    out: list[tuple[int, str]] = []
     for i in range(min(EDGE_ROWS, len(rows))):
-        if rows[i][0].top < EDGE_ZONE * height:
-            out.append((i, "header"))
-    for i in range(max(0, len(rows) - EDGE_ROWS), len(rows)):
-        if rows[i][0].bottom > (1 - EDGE_ZONE) * height and all(i != j for j, _ in out):
-            out.append((i, "footer"))
+        if not (rows[i][0].top < EDGE_ZONE * height or (i + 1 < len(rows) and _apart(rows[i], rows[i + 1]))):
+            break
+        out.append((i, "header"))
+    taken = {i for i, _ in out}
+    for i in range(len(rows) - 1, max(-1, len(rows) - 1 - EDGE_ROWS), -1):
+        if i in taken or not (rows[i][0].bottom > (1 - EDGE_ZONE) * height or (i and _apart(rows[i - 1], rows[i]))):
+            break
+        out.append((i, "footer"))
     return out
+
+
+def _apart(upper: list[Line], lower: list[Line]) -> bool:
+    """Whether two rows are separated by at least a blank line."""
+    size = max(line.size for line in upper + lower)
+    return min(l.top for l in lower) - max(l.bottom for l in upper) >= 0.6 * size
 
 
 def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
@@ -221,16 +241,19 @@ def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
     edge was furniture too, so a body line is never taken from between two.
     """
     candidates = {p.number: edge_rows(p, h) for p, h in zip(pages, heights)}
-    seen: Counter = Counter()
+    seen: dict = {}
     for page in pages:
-        seen.update({(where, furniture_key(page.rows[i])) for i, where in candidates[page.number]})
+        for i, where in candidates[page.number]:
+            text = row_text(page.rows[i])
+            seen.setdefault((where, furniture_key(page.rows[i])), []).append((page.number, text))
     removed = []
     for page in pages:
         drop = set()
         for where in ("header", "footer"):
-            rows = [i for i, w in candidates[page.number] if w == where]
-            for i in (rows if where == "header" else reversed(rows)):
-                kind = _furniture_kind(page.rows[i], where, seen, len(pages))
+            for i, w in candidates[page.number]:  # from the edge inward
+                if w != where:
+                    continue
+                kind = _furniture_kind(page.rows[i], where, page.number, seen, pages)
                 if kind is None:
                     break
                 drop.add(i)
@@ -242,13 +265,32 @@ def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
     return removed
 
 
-def _furniture_kind(row: list[Line], where: str, seen: Counter, pages: int) -> str | None:
-    if _PAGE_NUMBER.match(row_text(row).strip()):
+def _furniture_kind(row: list[Line], where: str, number: int, seen: dict, pages: list) -> str | None:
+    text = row_text(row).strip()
+    if _PAGE_NUMBER.match(text) or _PAGE_WORDS.match(text):
         return "page_number"
     key = furniture_key(row)
-    if pages > 1 and seen[(where, key)] >= 2 and len(key) > 1:
+    others = seen.get((where, key), ())
+    if len(key) < 2:
+        return None
+    # the same text twice may be a title and its repetition; three times, or a page counter, is furniture
+    same = sum(1 for other, t in others if other != number and t == text)
+    if same >= max(1, min(2, len(pages) - 1)) or any(_counts_pages(number, text, other, t) for other, t in others):
         return "running"
     return None
+
+
+def _counts_pages(page: int, text: str, other: int, other_text: str) -> bool:
+    """Whether a row on another page is the same furniture with numbers that count the pages.
+
+    "C - 3" on page 5 and "C - 4" on page 6 go together, as do Bates numbers and
+    "Vol. 85 ... 47699"; "ARTICLE 5" on page 3 and "ARTICLE 7" on page 4 do not:
+    they are headings that happen to open two pages.
+    """
+    if other == page or text == other_text:
+        return False
+    steps = {int(a) - int(b) for a, b in zip(_DIGITS.findall(text), _DIGITS.findall(other_text)) if a != b}
+    return steps == {page - other}
 
 
 # ---------------------------------------------------------------- reading order

@@ -1,0 +1,55 @@
+"""Readers on real documents: contract PDFs filed with the SEC (CUAD), web pages, READMEs.
+
+`fixtures/formats/cuad_fuelcell_jda.pdf` is the FuelCell Energy / ExxonMobil
+joint development agreement from CUAD v1 (CC-BY-4.0, The Atticus Project),
+copied byte for byte from maastrichtlawtech/law3027-advanced-legal-analytics
+(data/CUAD_v1/full_contract_pdf/Part_I/Development/, commit 77c8f5a). Its pages
+are shrunk onto a larger sheet: each "Page N of 31" sits just under the body
+text, far from the sheet's edge, and the sheet's own footer ("Source: ...")
+comes below it.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import FIXTURES, shared_path
+
+from seamline.formats.pdf import read_pdf
+
+FUELCELL = FIXTURES / "formats" / "cuad_fuelcell_jda.pdf"
+CNS = "cuad_CnsPharmaceuticalsInc_20200326_8_K_EX_10_1_12079626_EX_10_1_.pdf"
+
+
+@pytest.fixture(scope="module")
+def fuelcell():
+    return read_pdf(str(FUELCELL)).value
+
+
+@pytest.fixture(scope="module")
+def cns():
+    return read_pdf(str(shared_path("pdf", CNS))).value
+
+
+def test_page_n_of_31_footers_are_out_of_the_text_and_listed(fuelcell):
+    text = fuelcell["text"]
+    assert not re.search(r"Page \d+ of 31", text)
+    numbers = [r for r in fuelcell["meta"]["removed"] if r["kind"] == "page_number"]
+    assert [r["text"] for r in numbers] == [f"Page {n} of 31" for n in range(1, 32)]
+    assert all(r["where"] == "footer" for r in numbers)
+    # the footer no longer joins the next page's first paragraph
+    assert "\u2022 report to the SC on the progress of technical activities" in text
+    assert not re.search(r"of 31\s*\u2022", text)
+
+
+def test_bare_page_numbers_above_the_sheet_footer_are_removed(cns):
+    removed = cns["meta"]["removed"]
+    assert sorted(r["text"] for r in removed if r["kind"] == "page_number") == ["1", "2", "3", "4", "5"]
+    assert not re.search(r"\n[1-5]\n", cns["text"])
+
+
+def test_article_headings_opening_a_page_are_not_taken_for_running_headers(cns):
+    # "ARTICLE 5" and "ARTICLE 7" open pages 3 and 4: a number that does not count pages is no page number
+    assert not any(r["text"].startswith("ARTICLE") for r in cns["meta"].get("removed", []))
+    titles = [h["title"] for h in cns["meta"]["headings"]]
+    assert [t.split()[1] for t in titles if t.startswith("ARTICLE")] == [str(n) for n in range(1, 10)]
