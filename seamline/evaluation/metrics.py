@@ -141,6 +141,42 @@ class BoundaryEdits:
         total = self.additions + self.transpositions + self.matches
         return (total - self.edit_distance) / total if total else 1.0
 
+    @property
+    def edit_operations(self) -> int:
+        """Unweighted edits (segeval's weight_a and weight_t): additions/deletions plus near misses."""
+        return self.additions + self.transpositions
+
+    @property
+    def true_positives(self) -> float:
+        """segeval's confusion matrix cell [1][1]: a match counts 1, a near miss span / n_t."""
+        return self.matches + self.span / self.n_t
+
+    @property
+    def b_precision(self) -> float:
+        """segeval's precision(boundary_confusion_matrix(...)), micro-averaged as it does by default.
+
+        The average runs over the classes {boundary, None}; the None class adds the
+        full misses of the other side to the denominator, so with one boundary type
+        precision and recall are both TP / (TP + full misses).
+        """
+        tp = self.true_positives
+        return tp / (tp + self.additions) if tp else 0.0
+
+    @property
+    def b_recall(self) -> float:
+        """segeval's recall(boundary_confusion_matrix(...)): equal to b_precision (see there)."""
+        return self.b_precision
+
+    @property
+    def b_f1(self) -> float:
+        """segeval's fmeasure(boundary_confusion_matrix(...)): 2TP / (2TP + full misses)."""
+        tp = self.true_positives
+        return 2 * tp / (2 * tp + self.additions) if tp else 0.0
+
+    def __add__(self, other: "BoundaryEdits") -> "BoundaryEdits":
+        return BoundaryEdits(self.matches + other.matches, self.additions + other.additions,
+                             self.transpositions + other.transpositions, self.span + other.span, self.n_t)
+
 
 def boundary_edits(ref: Sequence[int], hyp: Sequence[int], n_t: int = 2) -> BoundaryEdits:
     if n_t < 1:

@@ -25,6 +25,7 @@ HIGHER_IS_BETTER = {
     "precision": True, "recall": True, "f1": True,
     "precision_within": True, "recall_within": True, "f1_within": True,
     "pk": False, "windowdiff": False, "b": True, "edit_distance": False,
+    "b_precision": True, "b_recall": True, "b_f1": True, "edit_operations": False,
     "retrieval_precision": True, "retrieval_recall": True, "retrieval_iou": True,
     "over_budget": False, "ends_inside_sentence": False, "tokens_max": False, "tokens_p95": False,
 }
@@ -114,6 +115,7 @@ class Evaluation:
         self.wd: list[float] = []
         self.b: list[float] = []
         self.edits = 0.0
+        self.pooled = metrics.BoundaryEdits(0, 0, 0, 0, options.n_t)  # segeval's confusion matrix, summed
         self.docs = 0
         self.seen: set[str] = set()
         self.unknown: list[tuple[str, str, int | None]] = []
@@ -171,10 +173,12 @@ class Evaluation:
             self.wd.append(wd.value)
         self.b.append(edits.b)
         self.edits += edits.edit_distance
+        self.pooled += edits
         out.update(units=n, k=pk.k, pk=pk.value if pk.windows else None,
                    windowdiff=wd.value if wd.windows else None, b=edits.b,
                    edit_distance=edits.edit_distance, additions=edits.additions,
-                   transpositions=edits.transpositions)
+                   transpositions=edits.transpositions, edit_operations=edits.edit_operations,
+                   b_precision=edits.b_precision, b_recall=edits.b_recall, b_f1=edits.b_f1)
         return out
 
     def in_units(self, text: str, gold: GoldDoc, ref_chars: list[int], hyp_chars: list[int]):
@@ -236,7 +240,9 @@ class Evaluation:
                 w = self.within
                 out.update(tolerance=opt.tolerance, precision_within=w.precision, recall_within=w.recall,
                            f1_within=w.f1)
-            out.update(pk=mean(self.pk), windowdiff=mean(self.wd), b=mean(self.b), edit_distance=self.edits)
+            out.update(pk=mean(self.pk), windowdiff=mean(self.wd), b=mean(self.b), edit_distance=self.edits,
+                       edit_operations=self.pooled.edit_operations, b_precision=self.pooled.b_precision,
+                       b_recall=self.pooled.b_recall, b_f1=self.pooled.b_f1)
             if self.units_from_rules:
                 out["sentence_units_from_rules"] = self.units_from_rules
             if opt.allow_missing:
