@@ -12,9 +12,11 @@ import sys
 import typer
 
 from seamline import __version__
-from seamline.cli import chunk, eval as eval_cmd, merge, score, segment
+from seamline.cli import chunk, coercion, eval as eval_cmd, merge, score, segment
 from seamline.cli.common import STATE, silence_stdout
 from seamline.errors import SeamlineError
+
+coercion.install()  # option values without importing pydantic
 
 app = typer.Typer(
     name="seamline",
