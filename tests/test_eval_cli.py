@@ -9,8 +9,6 @@ document a single unit. questions.jsonl asks three questions.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import FIXTURES, read_jsonl, records, run_cli, shared_path, to_jsonl
@@ -256,4 +254,3 @@ def test_dev_perfect_predictions(tmp_path):
     recs, _ = evaluate(str(pred), "--gold", str(path), "--unit", "sentence", "--per-doc")
     assert len(recs) == len(gold) + 1
     assert all(r["f1"] == 1.0 and r["pk"] == 0.0 and r["b"] == 1.0 for r in recs)
-    assert json.dumps(recs[-1])

@@ -14,6 +14,7 @@ _NOT_SPACE = re.compile(r"\S")
 _PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s+")
 _SPACE = re.compile(r"\s+")
+DROPPED_MAX = 8  # align: at most this many non-space characters an engine may drop between two strings
 
 
 class Segmenter(Protocol):
@@ -84,7 +85,7 @@ def align(piece: str, sentences: Iterable[str]) -> list[int]:
 
     Engines that return strings rather than offsets may normalise or drop
     characters (pysbd does). Each string is first looked up verbatim after the
-    previous one; failing that, the start is found by counting the
+    previous one, a few dropped characters away at most; failing that, the start is found by counting the
     non-whitespace characters the previous strings consumed.
     """
     out: list[int] = []
@@ -94,11 +95,17 @@ def align(piece: str, sentences: Iterable[str]) -> list[int]:
         if not core:
             continue
         found = piece.find(core[:40], pos)
-        if found < 0 or not piece[pos:found].isspace() and found != pos:
+        # a few characters skipped are ones the engine dropped (pysbd drops "?!" runs);
+        # a long stretch means the string was rewritten and matched a later repeat
+        if found < 0 or _count_nonspace(piece, pos, found) > DROPPED_MAX:
             found = _skip_nonspace(piece, pos, 0)
         out.append(found)
         pos = _skip_nonspace(piece, found, sum(1 for c in core if not c.isspace()))
     return out
+
+
+def _count_nonspace(text: str, lo: int, hi: int) -> int:
+    return sum(1 for c in text[lo:hi] if not c.isspace())
 
 
 def _skip_nonspace(text: str, pos: int, count: int) -> int:
