@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-nojit conformance bench clean
+.PHONY: run test test-nojit conformance bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,14 @@ run: $(STAMP)
 	$(BIN)/seamline segment --by sentence examples/harbour.txt examples/policy.md examples/notes.jsonl \
 	  | $(BIN)/seamline chunk --max-tokens 64
 
-test: $(STAMP)
+# The page tests of `seamline view` drive Debian's headless Chromium: install it when it is
+# missing and apt-get may run (CI runs as root); otherwise say so, and those tests skip.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "make: chromium is not installed and apt-get cannot run here; the page tests will skip"
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-nojit
 

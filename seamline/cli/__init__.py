@@ -6,6 +6,7 @@ the reader of standard output goes away, and exits 130 on Ctrl-C.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -51,6 +52,7 @@ app.command("score")(score.score)
 app.command("chunk")(chunk.chunk)
 app.command("merge")(merge.merge)
 app.command("eval")(eval_cmd.eval_command)
+app.command("view")(importlib.import_module("seamline.cli.view").view)
 
 
 def main(argv: list[str] | None = None) -> None:

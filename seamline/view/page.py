@@ -1,0 +1,241 @@
+"""`seamline view --html`: one self-contained page (inline CSS, SVG and script; nothing fetched).
+
+Per document: a chart of boundaries along the text (score curves with their
+threshold, the boundaries each stream chose, gold boundaries), then one column
+per stream with a table of unit sizes, a histogram of sizes against the budget,
+and the text with its units in alternating colours. Each unit is one element
+carrying its offsets (data-start, data-end), so the page can be checked and
+read back. The page is written one document at a time; what is inlined is
+capped per document and per page, with a note saying what was left out.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from typing import Iterable, TextIO
+
+from seamline.evaluation.gold import GoldDoc, digest
+from seamline.errors import InputError
+from seamline.view import summary
+from seamline.view.stream import StreamDoc, Unit
+from seamline.view.svg import GOLD, Curve, Row, along_svg, histogram_svg, series_colour
+
+DECIDED_KINDS = ("chunk", "topic", "section")  # units that are themselves the chosen cuts
+
+
+@dataclass
+class PageOptions:
+    names: list[str]
+    max_chars: int = 100_000  # text inlined per document; 0 for no cap
+    max_page_chars: int = 4_000_000  # text inlined in the whole page; 0 for no cap
+    max_tokens: int | None = None
+    threshold: float | None = None
+    gold: dict[str, GoldDoc] | None = None
+    gold_name: str = "gold"
+    title: str = "seamline view"
+
+
+@dataclass
+class PageReport:
+    documents: int = 0
+    inlined_chars: int = 0
+    capped: list[str] = field(default_factory=list)  # documents whose text was cut short or left out
+
+
+def write_page(out: TextIO, docs: Iterable[list[StreamDoc]], options: PageOptions) -> PageReport:
+    """Write the whole page to `out`, one document section at a time."""
+    report = PageReport()
+    index: list[tuple[str, int, list[int]]] = []
+    out.write(page_head(options))
+    for n, streams in enumerate(docs):
+        out.write(document_section(n, streams, options, report))
+        index.append((streams[0].id, len(streams[0].text), [len(s.units) for s in streams]))
+        report.documents += 1
+    out.write(index_table(index, options.names))
+    out.write(page_foot())
+    return report
+
+
+def page_head(options: PageOptions) -> str:
+    css = resources.files("seamline.view").joinpath("page.css").read_text(encoding="utf-8")
+    legend = "".join(f'<li><span class="swatch" style="background:{series_colour(i)}"></span>{escape(name)}</li>'
+                     for i, name in enumerate(options.names))
+    if options.gold is not None:
+        legend += f'<li><span class="swatch" style="background:{GOLD}"></span>gold: {escape(options.gold_name)}</li>'
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(options.title)}</title><style>{css}</style></head><body>\n'
+            f'<header><h1>{escape(options.title)}</h1><ul class="legend">{legend}</ul>'
+            f'<p class="hint">Units alternate between two shades and each starts at a bar; hover a unit '
+            f'for its offsets, tokens, heading path and score. <a href="#index">All documents</a></p>'
+            f'</header><main>\n')
+
+
+def page_foot() -> str:
+    script = resources.files("seamline.view").joinpath("page.js").read_text(encoding="utf-8")
+    return (f'</main><div id="detail" aria-live="polite">hover a unit to see its details</div>'
+            f'<script>{script}</script></body></html>\n')
+
+
+def document_section(n: int, streams: list[StreamDoc], options: PageOptions, report: PageReport) -> str:
+    doc = streams[0]
+    gold, gold_note = gold_for(doc, options)
+    limit = text_limit(len(doc.text), options, report)
+    if limit < len(doc.text):
+        report.capped.append(doc.id)
+    report.inlined_chars += limit
+    parts = [f'<section class="doc" id="doc-{n}" data-doc="{escape(doc.id)}" data-length="{len(doc.text)}">',
+             f'<h2>{escape(doc.id)}</h2><p class="facts">{len(doc.text):,} characters; '
+             + "; ".join(f"{escape(name)}: {len(s.units):,} {kinds(s)}" for name, s in zip(options.names, streams))
+             + "</p>"]
+    if gold_note:
+        parts.append(f'<p class="note">{escape(gold_note)}</p>')
+    parts.append(along_chart(streams, options, gold))
+    parts.append(cap_note(len(doc.text), limit, options))
+    parts.append(f'<div class="cols" style="--cols:{len(streams)}">')
+    for i, (name, s) in enumerate(zip(options.names, streams)):
+        parts.append(stream_column(i, name, s, options, gold or [], limit))
+    parts.append("</div></section>\n")
+    return "".join(parts)
+
+
+def kinds(doc: StreamDoc) -> str:
+    names = sorted({u.kind for u in doc.units})
+    return "/".join(names) + " units"
+
+
+def gold_for(doc: StreamDoc, options: PageOptions) -> tuple[list[int] | None, str | None]:
+    if options.gold is None:
+        return None, None
+    found = options.gold.get(doc.id)
+    if found is None:
+        return None, f"{options.gold_name} has no document {doc.id!r}: no gold boundaries shown."
+    if found.length != len(doc.text) or found.digest != digest(doc.text):
+        raise InputError(f"gold document {doc.id!r} has a different text than the units give; "
+                         "is this the gold of these documents?", found.source, found.line)
+    return found.boundaries, None
+
+
+def text_limit(length: int, options: PageOptions, report: PageReport) -> int:
+    """How many characters of this document the page inlines."""
+    limit = length if not options.max_chars else min(length, options.max_chars)
+    if options.max_page_chars:
+        limit = min(limit, max(options.max_page_chars - report.inlined_chars, 0))
+    return limit
+
+
+def cap_note(length: int, limit: int, options: PageOptions) -> str:
+    if limit >= length:
+        return ""
+    if limit == 0:
+        why = (f"the page already holds {options.max_page_chars:,} characters of text (--max-page-chars); "
+               "this document's text is not inlined")
+    else:
+        why = (f"showing the first {limit:,} of {length:,} characters (--max-chars {options.max_chars:,}); "
+               "the chart and the tables above cover the whole document")
+    return (f'<p class="note cap">{why}. Pick documents with --doc ID, or raise the cap '
+            f'(0 for none).</p>')
+
+
+def along_chart(streams: list[StreamDoc], options: PageOptions, gold: list[int] | None) -> str:
+    curves, rows = [], []
+    for i, (name, s) in enumerate(zip(options.names, streams)):
+        label = short(name)
+        # chunks and topics are the chosen cuts already: their boundaries are the row, with no curve
+        decided = all(u.kind in DECIDED_KINDS for u in s.units)
+        if s.scored and not decided:
+            cut = summary.threshold(s, options.threshold)
+            curves.append(Curve(label, summary.curve(s), cut, options.threshold is not None))
+            if cut is not None:
+                chosen = [u.start for u in s.units[1:] if u.score is not None and u.score > cut]
+                rows.append(Row(f"{label} > threshold", chosen, series_colour(i)))
+                continue
+        rows.append(Row(label, summary.boundaries(s), series_colour(i)))
+    if gold is not None:
+        rows.append(Row(f"gold {short(options.gold_name)}", gold, GOLD))
+    return f'<figure class="along">{along_svg(len(streams[0].text), curves, rows)}</figure>'
+
+
+def short(name: str, width: int = 18) -> str:
+    """A stream's name as a chart label: the file name, shortened from the left."""
+    base = os.path.basename(name) or name
+    return base if len(base) <= width else "…" + base[-(width - 1):]
+
+
+def stream_column(i: int, name: str, doc: StreamDoc, options: PageOptions, gold: list[int], limit: int) -> str:
+    sizes = summary.sizes(doc, options.max_tokens)
+    counts, width = summary.histogram(doc.sizes[1], top=options.max_tokens if sizes.measure == "tokens" else None)
+    return (f'<div class="stream" data-stream="{i}" style="--accent:{series_colour(i)}">'
+            f'<h3>{escape(name)}</h3><div class="figures">{sizes_table(sizes, options.max_tokens)}'
+            f'{histogram_svg(counts, width, sizes.measure, options.max_tokens, series_colour(i))}</div>'
+            f'<div class="text" tabindex="0">{units_html(doc, gold, limit)}</div></div>')
+
+
+def sizes_table(s: summary.Sizes, budget: int | None) -> str:
+    rows = [("units", f"{s.count:,}"), (f"smallest ({s.measure})", f"{s.smallest:,}"),
+            ("median", f"{s.median:,.1f}"), ("mean", f"{s.mean:,.1f}"), ("95th percentile", f"{s.p95:,}"),
+            ("largest", f"{s.largest:,}")]
+    if s.over is not None:
+        rows.append((f"over --max-tokens {budget}", f"{s.over:,}"))
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<table class="sizes"><caption>unit sizes</caption>{body}</table>'
+
+
+def units_html(doc: StreamDoc, gold: list[int], limit: int) -> str:
+    """One element per unit (up to `limit` characters of text), gold boundaries as marks inside them."""
+    text = doc.text
+    parts = []
+    covered = 0
+    marks = iter(sorted(gold))
+    mark = next(marks, None)
+    for u in doc.units:
+        if u.start >= limit and limit < len(text):
+            break
+        shown_end = min(u.end, max(limit, u.start))
+        inner = []
+        pos = u.start
+        while mark is not None and mark < shown_end:
+            if mark >= pos:
+                inner.append(piece(text, pos, mark, covered))
+                inner.append(f'<b class="g" title="gold boundary at {mark}"></b>')
+                pos = mark
+            mark = next(marks, None)
+        inner.append(piece(text, pos, shown_end, covered))
+        covered = max(covered, u.end)
+        more = f' data-more="{u.end - shown_end}"' if shown_end < u.end else ""
+        parts.append(f'<span class="u {"ab"[u.seq % 2]}" {unit_attributes(u)}{more}>{"".join(inner)}</span>')
+    return "".join(parts)
+
+
+def piece(text: str, start: int, end: int, covered: int) -> str:
+    """text[start:end], with the part already shown by the previous unit (an overlap) set apart."""
+    if start >= end:
+        return ""
+    if start < covered:
+        split = min(covered, end)
+        return f'<span class="ov">{escape(text[start:split], quote=False)}</span>' + \
+            escape(text[split:end], quote=False)
+    return escape(text[start:end], quote=False)
+
+
+def unit_attributes(u: Unit) -> str:
+    attrs = [f'data-seq="{u.seq}"', f'data-start="{u.start}"', f'data-end="{u.end}"',
+             f'data-kind="{escape(u.kind)}"']
+    if u.tokens is not None:
+        attrs.append(f'data-tokens="{u.tokens}"')
+    if u.score is not None:
+        attrs.append(f'data-score="{u.score:.4g}"')
+    if u.path:
+        attrs.append(f'data-path="{escape(" › ".join(u.path))}"')
+    return " ".join(attrs)
+
+
+def index_table(index: list[tuple[str, int, list[int]]], names: list[str]) -> str:
+    head = "".join(f"<th>{escape(n)} units</th>" for n in names)
+    rows = "".join(f'<tr><td><a href="#doc-{i}">{escape(doc)}</a></td><td>{length:,}</td>'
+                   + "".join(f"<td>{c:,}</td>" for c in counts) + "</tr>"
+                   for i, (doc, length, counts) in enumerate(index))
+    return (f'<section id="index"><h2>Documents</h2><table class="index"><thead><tr><th>document</th>'
+            f'<th>characters</th>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n')
