@@ -126,7 +126,7 @@ def test_view_command_on_a_pipe(tmp_path):
 @pytest.mark.parametrize("args, stdin, status, message", [
     (["--doc", "nope"], None, 1, "no document 'nope'"),
     (["--color", "pink"], None, 2, "--color must be one of"),
-    (["--html", "SELF"], None, 2, "is one of the inputs"),
+    (["--html", "SELF"], None, 2, "is the input"),
     (["-", "-"], b"", 2, "standard input ('-') can be read once only"),
 ])
 def test_view_command_errors(tmp_path, args, stdin, status, message):

@@ -67,7 +67,7 @@ def view(
 
     check_choice("--color", color, COLORS)
     paths = list(files) if files else ["-"]
-    check_paths(paths, html)
+    check_paths(paths, html, gold)
     docs = aligned([read_stream(p) for p in paths], [display_name(p) for p in paths],
                    Selection(list(doc or []), max_docs))
     names = [display_name(p) for p in paths]
@@ -86,11 +86,23 @@ def display_name(path: str) -> str:
     return "stdin" if path == "-" else path
 
 
-def check_paths(paths: List[str], html: Optional[str]) -> None:
+def check_paths(paths: List[str], html: Optional[str], gold: Optional[str]) -> None:
     if paths.count("-") > 1:
         raise UsageError("standard input ('-') can be read once only")
-    if html not in (None, "-") and any(os.path.abspath(html) == os.path.abspath(p) for p in paths if p != "-"):
-        raise UsageError(f"--html {html!r} is one of the inputs; write the page elsewhere")
+    if html in (None, "-"):
+        return
+    for path in [*paths, *([gold] if gold else [])]:
+        if same_file(html, path):
+            raise UsageError(f"--html {html!r} is the input {path!r}; write the page elsewhere")
+
+
+def same_file(a: str, b: str) -> bool:
+    """Files, not names: another spelling, a symlink or a hard link is the same file."""
+    try:
+        one, two = os.stat(a), (os.fstat(0) if b == "-" else os.stat(b))
+    except OSError:
+        return False
+    return (one.st_dev, one.st_ino) == (two.st_dev, two.st_ino)
 
 
 def load_gold_index(path: Optional[str]):
