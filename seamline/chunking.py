@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, UsageError
-from seamline.pipeline import heading_marks
+from seamline.pipeline import BLOCK_KINDS, block_marks, heading_marks
 from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta, widen_page_spans
 from seamline.segmenters.base import cut_points
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenSpans, TiktokenTokenizer, Tokenizer
@@ -150,6 +150,13 @@ class DocView:
             if isinstance(end, int) and end > unit["start"] and not unit["text"][end - unit["start"]:].strip():
                 ends.add(unit["end"] - self.offset)
         return ends
+
+    def block_spans(self) -> set[tuple[int, int]]:
+        """(start, end) offsets, into self.text, of the units that are code blocks or tables."""
+        if isinstance(self.group, DocumentGroup):
+            return set()
+        return {(u["start"] - self.offset, u["end"] - self.offset) for u in self.group.units
+                if u["kind"] in BLOCK_KINDS}
 
     def unit_at(self, x: int) -> int:
         import numpy as np
@@ -365,8 +372,27 @@ def to_records(view: DocView, chunks: list[tuple[int, int, int]], kind: str = "c
 
 
 def unit_positions(view: DocView, budget: int) -> list[int]:
-    """Unit boundaries, with units over the budget cut at clauses, words, then tokens."""
-    return refine(view, view.boundaries(), budget, INSIDE_UNIT)
+    """Unit boundaries, with units over the budget cut at clauses, words, then tokens.
+
+    A code block or table over the budget (units of kind `code` or `table`,
+    which segment makes from a reader's meta.blocks) is cut at line ends only,
+    then tokens: a clause cut would split a command or a table row.
+    """
+    positions = view.boundaries()
+    blocks = view.block_spans()
+    if blocks:
+        positions = _cut_blocks(view, positions, budget, blocks)
+    return refine(view, positions, budget, INSIDE_UNIT)
+
+
+def _cut_blocks(view: DocView, positions: list[int], budget: int, blocks: set[tuple[int, int]]) -> list[int]:
+    out: list[int] = []
+    for x, y in zip(positions, positions[1:]):
+        out.append(x)
+        if (x, y) in blocks and view.spans.count(x, y) > budget:
+            out.extend(_split(view, x, y, budget, (LEVELS["line"],), None))
+    out.append(positions[-1])
+    return out
 
 
 def chunk_with_overlap(view: DocView, options: ChunkOptions,
@@ -778,7 +804,7 @@ def _tile_starts(text: str, starts) -> "np.ndarray":
 
 def can_defer(doc: Document, segmenter) -> bool:
     """Whether a document's units can be left to DocumentGroup (no headings, pages or unit fields)."""
-    if getattr(segmenter, "annotated", None) is not None or heading_marks(doc):
+    if getattr(segmenter, "annotated", None) is not None or heading_marks(doc) or block_marks(doc):
         return False
     return not page_ranges(split_meta(doc.meta)[1].get("pages"))
 

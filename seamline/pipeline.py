@@ -25,12 +25,17 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
     headings = heading_marks(doc)
     if annotated is None:
         starts = segmenter.starts(doc.text) if starts is None else starts
-        if headings:
-            # a heading the reader found (Markdown, HTML, PDF) is a unit of its own,
-            # whole: an engine's cut inside it ("## 2. What we collect") is dropped
-            starts = [*outside_headings(starts, headings), *(h[0] for h in headings), *(h[1] for h in headings)]
+        blocks = block_marks(doc)
+        whole = sorted([*headings, *blocks])
+        if whole:
+            # a heading, code block or table the reader found is a unit of its own,
+            # whole: an engine's cut inside it ("## 2. What we collect", a URL in
+            # `curl -fsSL https://pyenv.run | bash`) is dropped
+            starts = [*outside_headings(starts, whole), *(h[0] for h in whole), *(h[1] for h in whole)]
         spans = tile(doc.text, starts)
         units = list(units_from_spans(doc, spans, segmenter.kind, meta_mode))
+        if blocks:
+            mark_blocks(units, blocks)
         return add_paths(units, headings) if headings else units
     triples = annotated(doc.text)
     check_tiling(doc, [(s, e) for s, e, _ in triples], segmenter)
@@ -73,6 +78,35 @@ def heading_marks(doc: Document) -> list[tuple[int, int, int, str]]:
             return []
         marks.append((start, end, level, title))
     return sorted(marks)
+
+
+BLOCK_KINDS = ("code", "table")
+
+
+def block_marks(doc: Document) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the code blocks and tables a reader recorded in meta.blocks, if well formed."""
+    raw = doc.meta.get("blocks") if doc.meta else None
+    if not isinstance(raw, list):
+        return []
+    marks = []
+    for b in raw:
+        if not isinstance(b, dict):
+            return []
+        start, end, kind = b.get("start"), b.get("end"), b.get("kind")
+        if not (isinstance(start, int) and isinstance(end, int) and kind in BLOCK_KINDS
+                and 0 <= start < end <= len(doc.text)):
+            return []
+        marks.append((start, end, kind))
+    return sorted(marks)
+
+
+def mark_blocks(units: list[dict], blocks: list[tuple[int, int, str]]) -> None:
+    """A unit that holds one of the reader's blocks takes the block's kind (`code`, `table`)."""
+    kinds = {start: kind for start, _, kind in blocks}
+    for unit in units:
+        kind = kinds.get(unit["start"])
+        if kind is not None:
+            unit["kind"] = kind
 
 
 def add_paths(units: list[dict], headings: list[tuple[int, int, int, str]]) -> list[dict]:

@@ -83,7 +83,7 @@ def make_unit(doc: str, seq: int, kind: str, start: int, end: int, text: str, **
 # What a file reader records about the whole document (page ranges, headings,
 # removed running headers, joined hyphens). Copied into every unit, it would make
 # the output grow with the square of the document, so only the first unit carries it.
-DOCUMENT_LEVEL_META = ("pages", "headings", "removed", "hyphens")
+DOCUMENT_LEVEL_META = ("pages", "headings", "removed", "hyphens", "blocks")
 READER_FORMATS = ("pdf", "markdown", "html", "text")
 
 

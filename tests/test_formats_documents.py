@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import FIXTURES, shared_path
+from conftest import FIXTURES, records, run_cli, shared_path
 
 from seamline.formats.pdf import read_pdf
 
@@ -53,3 +53,46 @@ def test_article_headings_opening_a_page_are_not_taken_for_running_headers(cns):
     assert not any(r["text"].startswith("ARTICLE") for r in cns["meta"].get("removed", []))
     titles = [h["title"] for h in cns["meta"]["headings"]]
     assert [t.split()[1] for t in titles if t.startswith("ARTICLE")] == [str(n) for n in range(1, 10)]
+
+
+# ---------------------------------------------------------------- code blocks
+
+README = FIXTURES / "formats" / "readme_install.md"
+MANUAL = FIXTURES / "formats" / "manual.html"
+ENGINES = ["learned", "rules", "pysbd", "spacy", "nupunkt"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fenced_code_is_one_unit_for_every_engine(engine):
+    text = README.read_text(encoding="utf-8")
+    units = records(run_cli("segment", "--engine", engine, "--meta", "none", str(README), check=True).stdout)
+    assert "".join(u["text"] for u in units) == text
+    code = [u for u in units if u["kind"] == "code"]
+    assert [u["text"].split("\n", 1)[0] for u in code] == ["```bash", "```bash", "~~~python"]
+    assert code[0]["text"].rstrip() == "```bash\ncurl -fsSL https://pyenv.run | bash\n```"
+    assert code[2]["text"].rstrip().endswith("Really.\n~~~")
+    # nothing else starts inside a block
+    for c in code:
+        assert not any(c["start"] < u["start"] < c["end"] for u in units)
+
+
+@pytest.mark.parametrize("engine", ["learned", "rules", "pysbd"])
+def test_html_pre_is_one_unit(engine):
+    units = records(run_cli("segment", "--engine", engine, "--meta", "none", str(MANUAL), check=True).stdout)
+    code = [u for u in units if u["kind"] == "code"]
+    assert len(code) == 1
+    assert code[0]["text"].rstrip() == ("curl -fsSL https://acme.example/install.sh | sh\nacme --version\n"
+                                        "acme init . --force")
+
+
+def test_code_over_the_budget_is_cut_at_line_ends_only():
+    units = run_cli("segment", str(README), check=True).stdout
+    chunks = records(run_cli("chunk", "--max-tokens", "30", "--tokenizer", "cl100k_base", stdin=units,
+                             check=True).stdout)
+    text = README.read_text(encoding="utf-8")
+    block = text.index("```bash\necho")
+    block_end = text.index("```", block + 3) + 3
+    inner = [c["start"] for c in chunks if block < c["start"] < block_end]
+    assert inner, "the block is over 30 tokens (64): it must be cut"
+    assert all(text[s - 1] == "\n" for s in inner)
+    assert all(c["tokens"] <= 30 for c in chunks)

@@ -43,6 +43,7 @@ class _Reader(HTMLParser):
         self.lists: list[list] = []  # [tag, counter] for open ul/ol
         self.heading: int | None = None
         self.headings: list[dict] = []
+        self.blocks: list[dict] = []  # <pre> blocks: kept whole as one unit
         self.title: list[str] = []
         self.in_title = False
         self.cells = 0
@@ -119,8 +120,10 @@ class _Reader(HTMLParser):
             if tag in ("ul", "ol") and self.lists:
                 self.lists.pop()
             elif tag == "pre" and self.pre_depth:
-                self.flush("\n\n")
+                code = self.flush("\n\n")
                 self.pre_depth -= 1
+                if code and not self.pre_depth:
+                    self.blocks.append({"start": self.pos - len(code), "end": self.pos, "kind": "code"})
                 return
             self.flush("\n" if tag in LINE_BLOCKS else "\n\n")
 
@@ -157,11 +160,18 @@ class _Reader(HTMLParser):
 
 def html_to_text(markup: str) -> tuple[str, list[dict], str]:
     """(text, headings, title) of an HTML page."""
+    page = read_page(markup)
+    return page["text"], page["headings"], page["title"]
+
+
+def read_page(markup: str) -> dict:
+    """The page's text and what the reader records about it: headings, title, code blocks."""
     reader = _Reader()
     reader.feed(markup)
     reader.close()
     text = reader.text()
-    return text, reader.headings, _SPACE.sub(" ", "".join(reader.title)).strip()
+    return {"text": text, "headings": reader.headings, "blocks": reader.blocks,
+            "title": _SPACE.sub(" ", "".join(reader.title)).strip()}
 
 
 def decode_html(data: bytes, source: str) -> str:
@@ -180,8 +190,10 @@ def decode_html(data: bytes, source: str) -> str:
 
 def read_html(path: str) -> Item:
     source = source_name(path)
-    text, headings, title = html_to_text(decode_html(read_bytes(path, source), source))
-    meta = {"format": "html", "headings": headings}
-    if title:
-        meta["title"] = title
-    return Item({"id": source, "text": text, "meta": meta}, source, None)
+    page = read_page(decode_html(read_bytes(path, source), source))
+    meta = {"format": "html", "headings": page["headings"]}
+    if page["blocks"]:
+        meta["blocks"] = page["blocks"]
+    if page["title"]:
+        meta["title"] = page["title"]
+    return Item({"id": source, "text": page["text"], "meta": meta}, source, None)

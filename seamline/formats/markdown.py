@@ -3,7 +3,9 @@
 Nothing is rendered or removed: the document text is the file, so units keep
 their Markdown. What the reader adds is `meta.headings`, one entry per ATX
 (`## Title`) or setext (`Title` over `===`) heading outside code blocks and
-front matter, which the pipeline turns into each unit's heading `path`.
+front matter, which the pipeline turns into each unit's heading `path`; and
+`meta.blocks`, one `{start, end, kind: "code", lang}` per fenced code block
+(fences included), which every sentence engine keeps whole as one unit.
 """
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ def read_markdown(path: str) -> Item:
     source = source_name(path)
     text = read_source(path, source)
     meta = {"format": "markdown", "headings": markdown_headings(text)}
+    blocks = code_blocks(text)
+    if blocks:
+        meta["blocks"] = blocks
     return Item({"id": source, "text": text, "meta": meta}, source, None)
 
 
@@ -41,7 +46,7 @@ def markdown_headings(text: str) -> list[dict]:
             continue
         opened = _FENCE.match(line)
         if opened:
-            fence = opened.group(1)[0] * 3
+            fence = opened.group(1)  # closed by a fence at least as long (CommonMark)
             previous = None
             continue
         atx = _ATX.match(line)
@@ -61,6 +66,44 @@ def markdown_headings(text: str) -> list[dict]:
         # setext heading here; list items and quotes never do.
         previous = (start, end, line) if plain and not plain.startswith(("-", "*", ">", "|")) else None
     return headings
+
+
+def code_blocks(text: str) -> list[dict]:
+    """[{start, end, kind: "code", lang}] for each fenced code block, from its opening fence to its closing one.
+
+    A fence left open runs to the end of the document, as CommonMark reads it.
+    """
+    blocks: list[dict] = []
+    lines = _lines(text)
+    open_at = None  # (start offset, fence, info string) of the open fence
+    for index, (start, end, line) in enumerate(lines):
+        if index == 0 and line.strip() == "---":
+            open_at = (start, "---", "")  # front matter: skipped like a fence, but not recorded
+            continue
+        if open_at is None:
+            opened = _FENCE.match(line)
+            if opened:
+                open_at = (start, opened.group(1), line[opened.end():].strip())
+            continue
+        fence = open_at[1]
+        stripped = line.strip()
+        closes = stripped in ("---", "...") if fence == "---" else (
+            stripped.startswith(fence) and not stripped.strip(fence[0]))
+        if closes:
+            if fence != "---":
+                blocks.append(_block(open_at, end))
+            open_at = None
+    if open_at is not None and open_at[1] != "---":
+        blocks.append(_block(open_at, len(text.rstrip())))
+    return blocks
+
+
+def _block(open_at: tuple[int, str, str], end: int) -> dict:
+    block = {"start": open_at[0], "end": end, "kind": "code"}
+    lang = open_at[2].split()[0] if open_at[2] else ""
+    if lang:
+        block["lang"] = lang
+    return block
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
