@@ -5,8 +5,8 @@ import json
 import re
 
 import pytest
-from conftest import assert_tiles, records, run_cli, shared_path
-from test_formats_pdfmaker import make_pdf, two_column_paper
+from conftest import FIXTURES, assert_tiles, records, run_cli, shared_path
+from test_formats_pdfmaker import _wrap, make_pdf, three_column_pages, two_column_paper
 
 from seamline.errors import InputError
 from seamline.formats.pdf import read_pdf
@@ -110,6 +110,26 @@ def test_pdf_from_standard_input(paper):
     proc = run_cli("segment", "--from", "pdf", "-", stdin=paper.read_bytes(), check=True)
     units = records(proc.stdout)
     assert units[0]["doc"] == "<stdin>" and "Introduction" in units[0]["text"]
+
+
+def test_three_columns_read_down_each_column(tmp_path):
+    """Three columns a page, different paragraphs on each page: page by page, column by column."""
+    corpus = [p.strip() for p in (FIXTURES / "topics" / "lda" / "corpus.txt").read_text().split("\n\n") if p.strip()]
+    pages = [[[corpus[(p * 9 + c * 3 + i) % len(corpus)] for i in range(3)] for c in range(3)] for p in range(3)]
+    path = tmp_path / "three.pdf"
+    path.write_bytes(three_column_pages(pages))
+    doc = read_pdf(str(path)).value
+    text = doc["text"]
+    for number, columns in enumerate(pages, 1):
+        page = text[slice(*doc["meta"]["pages"][number - 1])]
+        pos = 0
+        for paragraph in (p for column in columns for p in column):
+            found = page.find("\n".join(_wrap(paragraph, 34)), pos)  # whole, lines in order, after the one before
+            assert found >= pos, (number, paragraph[:40])
+            pos = found
+    assert "Example Register" not in text
+    assert sorted((r["page"], r["kind"]) for r in doc["meta"]["removed"]) == [
+        (n, kind) for n in (1, 2, 3) for kind in ("page_number", "running")]
 
 
 # ---------------------------------------------------------------- real PDFs

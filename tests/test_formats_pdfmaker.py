@@ -35,7 +35,7 @@ def make_pdf(pages: list[list[tuple[float, float, float, str, str]]], image: boo
             ops.append(f"BT /{font} {size} Tf {x} {y} Td ({_escape(text)}) Tj ET")
         if picture:
             ops.append("q 400 0 0 300 100 300 cm /Im1 Do Q")
-        stream = "\n".join(ops).encode("latin-1")
+        stream = "\n".join(ops).encode("cp1252")  # WinAnsiEncoding: § — “ ” are one byte each
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         xobject = f" /XObject << /Im1 {picture} 0 R >>" if picture else ""
         page = add(f"<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << "
@@ -101,5 +101,46 @@ def two_column_paper(pages: int = 2) -> bytes:
             y = 690 - 14 * i
             lines.append((50, y, 10, "F1", left if number == 1 else left.replace("segmen-", "segment-")))
             lines.append((320, y, 10, "F1", right))
+        out.append(lines)
+    return make_pdf(out)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+def legal_pdf(paragraphs: list[str], per_page: int = 40) -> bytes:
+    """Legal text set one column wide, headings (TITLE, CHAPTER, PART, §) in bold, a running header."""
+    rows = [(line, paragraph.startswith(("TITLE", "CHAPTER", "PART", "Subpart", "§")))
+            for paragraph in paragraphs for line in _wrap(paragraph, 80)]
+    pages = []
+    for number, k in enumerate(range(0, len(rows), per_page), 1):
+        lines = [(180, 760, 9, "F1", "Code of Example Regulations, Volume 9"), (300, 30, 9, "F1", str(number))]
+        for i, (text, bold) in enumerate(rows[k:k + per_page]):
+            lines.append((72, 720 - 16 * i, 10, "F2" if bold else "F1", text))
+        pages.append(lines)
+    return make_pdf(pages)
+
+
+def three_column_pages(pages: list[list[list[str]]]) -> bytes:
+    """Pages of three columns (x = 40, 226, 412): per page, per column, paragraphs wrapped at 34 characters."""
+    out = []
+    for number, columns in enumerate(pages, 1):
+        lines = [(150, 770, 8, "F1", f"Example Register / Vol. 12, No. {number} / Notices"),
+                 (300, 24, 8, "F1", str(number))]
+        for x, paragraphs in zip((40, 226, 412), columns):
+            y = 740
+            for paragraph in paragraphs:
+                for line in _wrap(paragraph, 34):
+                    lines.append((x, y, 9, "F1", line))
+                    y -= 11
+                y -= 6
         out.append(lines)
     return make_pdf(out)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from conftest import assert_tiles, read_jsonl, records, run_cli, shared_path
+from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path
+from test_formats_pdfmaker import legal_pdf
 from seamline.evaluation.boundaries import char_boundaries
 from seamline.legal import provision_spans
 
@@ -50,18 +52,34 @@ def test_gdpr_labels_match_the_gold_labels():
         assert got == doc["meta"]["labels"]
 
 
-def test_federal_register_pdf_segments_and_chunks():
-    pdf = str(shared_path("pdf", "federal_register_2020_17221.pdf"))
+def fixture_pdf(folder: Path) -> tuple[str, str]:
+    """The statute and regulation fixtures set as a two-page PDF (bold headings, running header)."""
+    paragraphs = [line for name in ("statute.txt", "regulation.txt")
+                  for line in (FIXTURES / "legal" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = folder / "legal.pdf"
+    path.write_bytes(legal_pdf(paragraphs, per_page=20))
+    return str(path), "§ 39.13"
+
+
+@pytest.mark.parametrize("source", ["fixture", "federal_register"])
+def test_pdf_segments_and_chunks(source, tmp_path):
+    if source == "fixture":
+        pdf, section = fixture_pdf(tmp_path)
+    else:
+        pdf, section = str(shared_path("pdf", "federal_register_2020_17221.pdf")), "§ 39.13"
     seg = run_cli("segment", "--by", "legal", pdf, check=True)
     units = records(seg.stdout)
     text = "".join(u["text"] for u in units)
     assert_tiles(text, units)
     assert all(u["path"] for u in units)
-    assert any(u["level"] == "section" and u["path"][-1] == "§ 39.13" for u in units)
+    assert any(u["level"] == "section" and u["path"][-1] == section for u in units)
     chunks = records(run_cli("chunk", "--strategy", "legal", "--max-tokens", "200", "--with-headings",
                              stdin=seg.stdout, check=True).stdout)
     assert_tiles(text, chunks)
     assert max(c["tokens"] for c in chunks) <= 200
+    if source == "fixture":  # the provisions under § 39.13 carry it in their path, with the Part above it
+        inside = next(u for u in units if u["text"].startswith("(a) Affected products"))
+        assert inside["path"][-2:] == [section, "(a)"] and "Part 39" in inside["path"], inside["path"]
 
 
 def test_cli_on_us_code_jsonl():

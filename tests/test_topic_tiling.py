@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import re
 
 import pytest
 
@@ -15,8 +15,8 @@ from seamline.topics.text import words
 nltk_tt = pytest.importorskip("nltk.tokenize.texttiling")
 
 
-@pytest.fixture(scope="module")
-def nltk_stopwords() -> frozenset:
+def nltk_corpus_stopwords() -> frozenset:
+    """NLTK's English stopword corpus, from ../shared/data/nltk_data (never downloaded)."""
     data = shared_path("nltk_data")
     os.environ["NLTK_DATA"] = str(data)
     import nltk
@@ -26,6 +26,14 @@ def nltk_stopwords() -> frozenset:
     from nltk.corpus import stopwords
 
     return frozenset(stopwords.words("english"))
+
+
+# NLTK's TextTilingTokenizer takes any stopword list. Its own list is a data package
+# that a fresh clone does not have, so the comparison also runs with seamline's own
+# list, given to both sides: the fresh clone still checks the algorithm against NLTK.
+@pytest.fixture(scope="module", params=["own", "nltk"])
+def stopwords(request) -> frozenset:
+    return ENGLISH if request.param == "own" else nltk_corpus_stopwords()
 
 
 def nltk_offsets(text: str, stop: frozenset) -> list[int]:
@@ -48,23 +56,40 @@ def dev_texts() -> list[str]:
     return [as_paragraphs(d) for d in choi + fournier]
 
 
-def test_same_boundaries_as_nltk_on_dev_texts(nltk_stopwords):
-    texts = dev_texts()
-    assert len(texts) >= 20
-    params = TilingParams(stopwords=nltk_stopwords, ascii_only=True)
+def fixture_texts() -> list[str]:
+    """The suite's own topic, legal and prose fixtures, one sentence a paragraph, in a few orders."""
+    names = ["topics/three_topics.txt", "topics/lda/corpus.txt", "topics/lda/three_topics.txt",
+             "sentences/hard_wrapped.txt", "legal/statute.txt", "legal/contract.txt", "legal/policy.txt"]
+    parts = [(FIXTURES / name).read_text(encoding="utf-8") for name in names]
+    joined = ["".join(parts), "".join(parts[::-1]), parts[1] + parts[0] * 2, "\n".join(parts[1:4] * 3)]
+    return [re.sub(r"(?<=[.!?]) +", "\n\n", text) for text in joined]
+
+
+def assert_same_as_nltk(texts: list[str], stop: frozenset) -> None:
+    params = TilingParams(stopwords=stop, ascii_only=True)
     placed = 0
     for text in texts:
-        want = nltk_offsets(text, nltk_stopwords)
+        want = nltk_offsets(text, stop)
         assert nltk_boundaries(text, params) == want
         placed += len(want)
     assert placed > 2 * len(texts)  # the comparison is about real boundaries, not empty lists
 
 
-def test_same_boundaries_as_nltk_on_own_fixture(nltk_stopwords):
+def test_same_boundaries_as_nltk_on_dev_texts(stopwords):
+    texts = dev_texts()
+    assert len(texts) >= 20
+    assert_same_as_nltk(texts, stopwords)
+
+
+def test_same_boundaries_as_nltk_on_fixture_texts(stopwords):
+    assert_same_as_nltk(fixture_texts(), stopwords)
+
+
+def test_same_boundaries_as_nltk_on_messy_fixture(stopwords):
     base = (FIXTURES / "topics" / "three_topics.txt").read_text()
     text = (base.replace(". ", ".\n\n") + "\n\n") * 2  # messy: odd whitespace, repeated topics
-    params = TilingParams(stopwords=nltk_stopwords, ascii_only=True)
-    assert nltk_boundaries(text, params) == nltk_offsets(text, nltk_stopwords)
+    params = TilingParams(stopwords=stopwords, ascii_only=True)
+    assert nltk_boundaries(text, params) == nltk_offsets(text, stopwords)
 
 
 def test_ascii_tokens_match_unicode_tokens_on_ascii_text():
