@@ -259,13 +259,14 @@ def is_regular_file(path: str) -> bool:
     return stat.S_ISREG(mode)
 
 
-def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
+def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes],
+                 keep_boilerplate: bool = False) -> Work:
     """The work of `seamline segment` on one file: its documents' units, encoded."""
     from seamline.formats import format_for, read_one
     from seamline.pipeline import segment_items
 
     def work(path: str) -> Iterator[bytes]:
-        items = read_one(path, format_for(path, forced))
+        items = read_one(path, format_for(path, forced), keep_boilerplate)
         for units in segment_items(items, segmenter, meta_mode, batch=is_regular_file(path)):
             yield b"".join(encode(unit) for unit in units)
 

@@ -96,3 +96,41 @@ def test_code_over_the_budget_is_cut_at_line_ends_only():
     assert inner, "the block is over 30 tokens (64): it must be cut"
     assert all(text[s - 1] == "\n" for s in inner)
     assert all(c["tokens"] <= 30 for c in chunks)
+
+
+# ---------------------------------------------------------------- HTML boilerplate
+
+PRICING = FIXTURES / "formats" / "pricing.html"
+PLAIN_PAGE = FIXTURES / "formats" / "plain_page.html"
+
+
+def test_html_main_content_only_and_what_was_dropped_is_listed():
+    from seamline.formats.html import read_html
+
+    doc = read_html(str(PRICING)).value
+    text = doc["text"]
+    assert text.startswith("Plans and pricing\n\nUpdated 1 March 2024\n\nEvery plan includes")
+    for gone in ("Log in", "cookies", "Share on", "Related", "All rights reserved"):
+        assert gone not in text, gone
+    removed = {r["where"]: r["text"] for r in doc["meta"]["removed"]}
+    assert removed["header"] == "Acme Pricing Log in"
+    assert removed["cookie banner"].startswith("We use cookies")
+    assert removed["footer"].startswith("Company \u00a9 2024 Acme Inc.")
+    assert set(removed) == {"header", "cookie banner", "share", "aside", "footer"}
+
+
+def test_html_page_without_main_drops_header_footer_and_cookie_notice():
+    units = records(run_cli("segment", "--meta", "first", str(PLAIN_PAGE), check=True).stdout)
+    text = "".join(u["text"] for u in units)
+    assert text.startswith("Opening hours\n\nThe library opens at 9 am")
+    assert "Contact us" not in text and "cookies" not in text and "Events" not in text
+    # the footer is gone, so it has no heading path of its own
+    assert units[-1]["text"].startswith("It is closed") and units[-1]["path"] == ["Opening hours", "Holidays"]
+    assert [r["where"] for r in units[0]["meta"]["removed"]] == ["header", "cookie banner", "footer"]
+
+
+def test_keep_boilerplate_keeps_everything():
+    units = records(run_cli("segment", "--keep-boilerplate", "--meta", "first", str(PRICING), check=True).stdout)
+    text = "".join(u["text"] for u in units)
+    assert text.startswith("Acme\n\n- Pricing\n- Log in\n\nWe use cookies")
+    assert "All rights reserved" in text and "removed" not in units[0]["meta"]

@@ -44,6 +44,10 @@ def segment(
     jobs: int = JobsOpt,
     keep_going: bool = KeepGoingOpt,
     out_format: str = FormatOpt,
+    keep_boilerplate: bool = typer.Option(
+        False, "--keep-boilerplate",
+        help="HTML: keep navigation, page header and footer, asides and cookie banners in the text "
+             "(by default they are left out and listed in meta.removed)."),
 ) -> None:
     """Cut documents into units (sentences, paragraphs, lines, topics, provisions) that tile them exactly.
 
@@ -81,7 +85,7 @@ def segment(
         options["sentence_engine"], engine = engine, None
     segmenter = get_segmenter(by, engine, **options)
     failures = Failures()
-    work = segment_work(segmenter, meta, input_format, encode)
+    work = segment_work(segmenter, meta, input_format, encode, keep_boilerplate)
     write_pieces(run_files(paths, work, jobs, keep_going, failures), output, paths)
     if failures.messages:
         raise failures.error()

@@ -53,15 +53,16 @@ def check_paths(paths: Iterable[str]) -> None:
             raise UsageError(f"input file {path!r} {what}")
 
 
-def read_inputs(paths: list[str], forced: str | None = None) -> Iterator[Item]:
+def read_inputs(paths: list[str], forced: str | None = None, keep_boilerplate: bool = False) -> Iterator[Item]:
     """Items of every input in order; directories and globs expand as `segment` expands them."""
     from seamline.batch import expand_inputs  # imported here: batch imports this module
 
     for path in expand_inputs(paths or ["-"]):
-        yield from read_one(path, format_for(path, forced))
+        yield from read_one(path, format_for(path, forced), keep_boilerplate)
 
 
-def read_one(path: str, fmt: str) -> Iterator[Item]:
+def read_one(path: str, fmt: str, keep_boilerplate: bool = False) -> Iterator[Item]:
+    """The items of one input; `keep_boilerplate` keeps an HTML page's navigation, header and footer."""
     if fmt == "jsonl":
         from seamline.formats.jsonl import read_jsonl
         yield from read_jsonl(path)
@@ -76,7 +77,7 @@ def read_one(path: str, fmt: str) -> Iterator[Item]:
         yield read_markdown(path)
     elif fmt == "html":
         from seamline.formats.html import read_html
-        yield read_html(path)
+        yield read_html(path, keep_boilerplate)
     else:
         from seamline.formats.text import read_text
         yield read_text(path, fmt)

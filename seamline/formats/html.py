@@ -17,9 +17,17 @@ from seamline.errors import InputError
 from seamline.formats import Item, source_name
 from seamline.formats.text import read_bytes
 
-SKIP = frozenset("script style noscript template nav svg math iframe canvas object embed select button "
+SKIP = frozenset("script style noscript template svg math iframe canvas object embed select button "
                  "head".split())
-SKIP_ROLES = frozenset({"navigation", "menu", "menubar", "banner", "search"})
+# Boilerplate: left out of the text and listed in meta.removed, unless --keep-boilerplate.
+NAV_ROLES = frozenset({"navigation", "menu", "menubar", "search"})
+PAGE_ROLES = {"banner": "header", "contentinfo": "footer", "complementary": "aside"}
+PAGE_PARTS = frozenset({"header", "footer", "aside"})
+MAIN = frozenset({"main", "article"})
+_COOKIE = re.compile(r"cookie|consent|gdpr", re.I)
+_CHROME = re.compile(r"(?:^|[\s_-])(newsletter|subscribe|breadcrumbs?|share|social|advert|ads|promo|popup)(?:$|[\s_-])",
+                     re.I)
+_HAS_MAIN = re.compile(r"<(?:main|article)\b|\brole=[\"']?main\b", re.I)
 BLOCK = frozenset("p div section article main header footer aside blockquote figure figcaption address "
                   "form fieldset details summary dl dt dd ul ol table thead tbody tfoot caption hr center "
                   "h1 h2 h3 h4 h5 h6 pre li tr".split())
@@ -31,8 +39,15 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 
 class _Reader(HTMLParser):
-    def __init__(self):
+    def __init__(self, keep_boilerplate: bool = False, has_main: bool = False):
         super().__init__(convert_charrefs=True)
+        self.keep = keep_boilerplate
+        self.has_main = has_main and not keep_boilerplate  # then only <main>/<article> content is read
+        self.main_stack: list[str] = []  # tags open since the main content began
+        self.drop_stack: list[str] = []  # tags open since a piece of boilerplate began
+        self.drop_where = ""
+        self.dropped: list[str] = []  # the text of the boilerplate (or of what lies outside the main content)
+        self.removed: list[dict] = []
         self.parts: list[str] = []
         self.pos = 0
         self.inline: list[str] = []
@@ -59,12 +74,33 @@ class _Reader(HTMLParser):
                 self.skip_stack.append(tag)
                 self.skip_depth += 1
             return
-        if tag in SKIP or attrs.get("role") in SKIP_ROLES or "hidden" in attrs \
-                or attrs.get("aria-hidden") == "true":
+        if tag in SKIP or "hidden" in attrs or attrs.get("aria-hidden") == "true":
             if tag not in VOID:
                 self.skip_stack.append(tag)
                 self.skip_depth = 1
             return
+        if self.drop_stack:
+            if tag not in VOID:
+                self.drop_stack.append(tag)
+            if tag in BLOCK or tag == "br":
+                self.dropped.append("\n")
+            return
+        where = None if self.keep else self.boilerplate(tag, attrs)
+        if where is not None:
+            self.end_outside()
+            if tag not in VOID:
+                self.drop_stack, self.drop_where, self.dropped = [tag], where, []
+            return
+        if self.has_main and not self.main_stack:
+            if tag in MAIN or attrs.get("role") == "main":
+                self.end_outside()
+                self.main_stack = [tag]
+            else:
+                if tag in BLOCK or tag == "br":
+                    self.dropped.append("\n")
+                return
+        elif self.main_stack and tag not in VOID:
+            self.main_stack.append(tag)
         if tag == "br":
             self.flush("\n")
             return
@@ -109,6 +145,19 @@ class _Reader(HTMLParser):
                 if not self.skip_stack:
                     self.skip_depth = 0
             return
+        if self.drop_stack:
+            if tag in self.drop_stack:
+                while self.drop_stack.pop() != tag:
+                    pass
+                if not self.drop_stack:
+                    self.record_removed(self.drop_where)
+            return
+        if self.has_main:
+            if not self.main_stack:
+                return
+            if tag in self.main_stack:
+                while self.main_stack.pop() != tag:
+                    pass
         if tag in HEADINGS and self.heading is not None:
             level = self.heading
             self.heading = None
@@ -130,8 +179,38 @@ class _Reader(HTMLParser):
     def handle_data(self, data):
         if self.in_title:
             self.title.append(data)
-        elif not self.skip_depth:
+        elif self.skip_depth:
+            return
+        elif self.drop_stack or (self.has_main and not self.main_stack):
+            self.dropped.append(data)
+        else:
             self.inline.append(data)
+
+    # -- boilerplate --
+    def boilerplate(self, tag: str, attrs: dict) -> str | None:
+        """Why an element is page furniture rather than content (None when it is content)."""
+        role = attrs.get("role")
+        if tag == "nav" or role in NAV_ROLES:
+            return "navigation"
+        if not self.main_stack and (tag in PAGE_PARTS or role in PAGE_ROLES):
+            # a <header> inside <article> is the article's own: kept
+            return PAGE_ROLES.get(role, tag)
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if _COOKIE.search(names):
+            return "cookie banner"
+        chrome = _CHROME.search(names)
+        return chrome.group(1).lower() if chrome else None
+
+    def end_outside(self) -> None:
+        """Text seen outside the main content so far goes to meta.removed."""
+        if self.has_main and not self.main_stack and not self.drop_stack:
+            self.record_removed("outside main")
+
+    def record_removed(self, where: str) -> None:
+        text = _SPACE.sub(" ", "".join(self.dropped)).strip()
+        self.dropped = []
+        if text:
+            self.removed.append({"where": where, "kind": "boilerplate", "text": text})
 
     # -- output --
     def flush(self, separator: str) -> str:
@@ -164,13 +243,19 @@ def html_to_text(markup: str) -> tuple[str, list[dict], str]:
     return page["text"], page["headings"], page["title"]
 
 
-def read_page(markup: str) -> dict:
-    """The page's text and what the reader records about it: headings, title, code blocks."""
-    reader = _Reader()
+def read_page(markup: str, keep_boilerplate: bool = False) -> dict:
+    """The page's text and what the reader records about it: headings, title, code blocks, removed boilerplate.
+
+    When the page marks its main content (<main>, <article>, role="main"), only
+    that is read; otherwise navigation, page headers and footers, asides and
+    cookie banners are left out. Either way what is left out is listed.
+    """
+    reader = _Reader(keep_boilerplate, bool(_HAS_MAIN.search(markup)))
     reader.feed(markup)
     reader.close()
     text = reader.text()
-    return {"text": text, "headings": reader.headings, "blocks": reader.blocks,
+    reader.end_outside()
+    return {"text": text, "headings": reader.headings, "blocks": reader.blocks, "removed": reader.removed,
             "title": _SPACE.sub(" ", "".join(reader.title)).strip()}
 
 
@@ -188,12 +273,14 @@ def decode_html(data: bytes, source: str) -> str:
         raise InputError(f"not valid {encoding} at byte {err.start}; convert it with iconv -t UTF-8", source) from None
 
 
-def read_html(path: str) -> Item:
+def read_html(path: str, keep_boilerplate: bool = False) -> Item:
     source = source_name(path)
-    page = read_page(decode_html(read_bytes(path, source), source))
+    page = read_page(decode_html(read_bytes(path, source), source), keep_boilerplate)
     meta = {"format": "html", "headings": page["headings"]}
     if page["blocks"]:
         meta["blocks"] = page["blocks"]
+    if page["removed"]:
+        meta["removed"] = page["removed"]
     if page["title"]:
         meta["title"] = page["title"]
     return Item({"id": source, "text": page["text"], "meta": meta}, source, None)
