@@ -60,7 +60,8 @@ def test_jobs_give_the_same_bytes_in_input_order(folder):
             docs.append(u["doc"])
     assert docs == [p for p in expand_inputs([str(folder)]) if not p.endswith(".jsonl")][:8] + \
         ["j1", "j2", str(folder / "sub" / "guide.md"), str(folder / "sub" / "page.html")]
-    assert {u["kind"] for u in records(three)} == {"paragraph"}
+    # the options reach the workers: paragraphs (and guide.md's fenced block, a unit of kind code)
+    assert {u["kind"] for u in records(three)} == {"paragraph", "code"}
 
 
 def _break(folder, name="note03.txt"):
