@@ -259,6 +259,11 @@ def is_regular_file(path: str) -> bool:
     return stat.S_ISREG(mode)
 
 
+def may_block(args: Iterable[str]) -> bool:
+    """Whether reading the inputs can wait on a writer (standard input or a named pipe, not a file)."""
+    return any(not is_regular_file(path) for path in expand_inputs(args))
+
+
 def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes],
                  keep_boilerplate: bool = False) -> Work:
     """The work of `seamline segment` on one file: its documents' units, encoded."""

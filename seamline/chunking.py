@@ -809,30 +809,23 @@ def can_defer(doc: Document, segmenter) -> bool:
     return not page_ranges(split_meta(doc.meta)[1].get("pages"))
 
 
-def document_groups(items: Iterable, segmenter_for_documents: Callable, meta_mode: str = "all") -> Iterator:
+def document_groups(items: Iterable, segmenter_for_documents: Callable, meta_mode: str = "all",
+                    prefetch: bool = False):
     """As pipeline.unit_groups, but documents that allow it come as DocumentGroup."""
-    import itertools
-
-    from seamline.pipeline import unit_groups
-    from seamline.records import document_from_record, is_unit
+    from seamline.pipeline import Groups, segment_document
+    from seamline.records import document_from_record
 
     made: list = []
 
-    def segmenter():
+    def to_group(item):
+        doc = document_from_record(item.value, item.source, item.line)
         if not made:
             made.append(segmenter_for_documents())
-        return made[0]
+        if can_defer(doc, made[0]):
+            return DocumentGroup(doc, made[0], meta_mode)
+        return UnitGroup(doc.id, segment_document(doc, made[0], meta_mode), item.source, item.line)
 
-    for units, run in itertools.groupby(items, lambda item: isinstance(item.value, dict) and is_unit(item.value)):
-        if units:
-            yield from unit_groups(run, segmenter, meta_mode)
-            continue
-        for item in run:
-            doc = document_from_record(item.value, item.source, item.line)
-            if can_defer(doc, segmenter()):
-                yield DocumentGroup(doc, segmenter(), meta_mode)
-            else:
-                yield from unit_groups([item], segmenter, meta_mode)
+    return Groups(items, to_group, prefetch)
 
 
 # Documents counted ahead of the one being chunked, each on its own thread (two
@@ -878,9 +871,23 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
 
     from collections import deque
     pending: deque = deque()
+    ready = getattr(groups, "ready", None)
+    source = iter(groups)
     with ThreadPoolExecutor(max_workers=AHEAD) as pool:
         try:
-            for group in groups:
+            while True:
+                # read ahead only what is there already: a document the input has not
+                # finished waits, the documents held meanwhile go out
+                while pending and ready is not None and not ready():
+                    yield run(pending.popleft(), tokenizer, options)
+                try:
+                    group = next(source, None)
+                except Exception:  # a bad record: the good documents before it go out first
+                    while pending:
+                        yield run(pending.popleft(), tokenizer, options)
+                    raise
+                if group is None:
+                    break
                 text = group_text(group)
                 _PREPARED[id(group)] = (group, tokenizer, text, pool.submit(prepare, group, text))
                 pending.append(group)
@@ -890,3 +897,4 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
                 yield run(pending.popleft(), tokenizer, options)
         finally:
             _PREPARED.clear()
+            getattr(groups, "close", lambda: None)()

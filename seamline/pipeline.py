@@ -201,35 +201,153 @@ def _document(item: Item) -> Document:
     return document_from_record(rec, item.source, item.line)
 
 
-def unit_groups(items: Iterable[Item], segmenter_for_documents: Callable[[], Segmenter],
-                meta_mode: str = "all") -> Iterator[UnitGroup]:
-    """The units of each document, checked for tiling; documents are segmented first.
+def grouped(items: Iterable[Item]) -> Iterator[UnitGroup | Item]:
+    """Units gathered into the group of their document (checked for tiling); documents as they come.
 
     A document's units end where a unit of another document, a unit with seq 0,
-    a document, or the end of input comes. So the last group is released only
-    when the input ends: a unit stream has no end-of-document marker.
+    a document, or the end of input comes: a unit stream has no end-of-document
+    marker. A bad record ends the group it interrupts: the units before it are
+    yielded, then its error is raised.
     """
     current: UnitGroup | None = None
-    segmenter: Segmenter | None = None
-    for item in items:
-        rec = item.value
-        if isinstance(rec, dict) and is_unit(rec):
+    records = iter(items)
+    while True:
+        try:
+            item = next(records, None)
+            if item is None:
+                break
+            rec = item.value
+            if not (isinstance(rec, dict) and is_unit(rec)):
+                if current is not None:
+                    yield current
+                    current = None
+                yield item
+                continue
             unit = check_unit(rec, item.source, item.line)
             if current is not None and (unit["doc"] != current.doc or unit["seq"] == 0):
                 yield current
                 current = None
-            if current is None:
-                check_next_unit(None, unit, item.source, item.line)
-                current = UnitGroup(unit["doc"], [unit], item.source, item.line)
-            else:
-                check_next_unit(current.units[-1], unit, item.source, item.line)
-                current.units.append(unit)
-            continue
-        if current is not None:
-            yield current
-            current = None
-        doc = document_from_record(rec, item.source, item.line)
-        segmenter = segmenter or segmenter_for_documents()
-        yield UnitGroup(doc.id, segment_document(doc, segmenter, meta_mode), item.source, item.line)
+            check_next_unit(current.units[-1] if current else None, unit, item.source, item.line)
+        except Exception:
+            if current is not None:
+                yield current
+            raise
+        if current is None:
+            current = UnitGroup(unit["doc"], [unit], item.source, item.line)
+        else:
+            current.units.append(unit)
     if current is not None:
         yield current
+
+
+def unit_groups(items: Iterable[Item], segmenter_for_documents: Callable[[], Segmenter],
+                meta_mode: str = "all", prefetch: bool = False) -> "Groups":
+    """The units of each document, checked for tiling; documents are segmented first.
+
+    With `prefetch` (input that may block, such as a pipe), the input is read
+    and grouped on a thread, and the result can tell whether its next group is
+    ready (see Groups).
+    """
+    made: list[Segmenter] = []
+
+    def to_group(item: Item) -> UnitGroup:
+        doc = document_from_record(item.value, item.source, item.line)
+        if not made:
+            made.append(segmenter_for_documents())
+        return UnitGroup(doc.id, segment_document(doc, made[0], meta_mode), item.source, item.line)
+
+    return Groups(items, to_group, prefetch)
+
+
+class Groups:
+    """Groups of units from a stream of items: unit groups as they are, documents through `to_group`.
+
+    `ready()` tells whether the next group can be had without waiting for
+    input (always, unless `prefetch` reads a source that may block on a thread).
+    Making a group from a document (segmenting it) is work, not waiting.
+    """
+
+    def __init__(self, items: Iterable[Item], to_group: Callable[[Item], object], prefetch: bool = False):
+        self._entries = Prefetch(grouped(items)) if prefetch else grouped(items)
+        self._to_group = to_group
+
+    def ready(self) -> bool:
+        return getattr(self._entries, "ready", lambda: True)()
+
+    def __iter__(self) -> "Groups":
+        return self
+
+    def __next__(self):
+        entry = next(self._entries)
+        return entry if isinstance(entry, UnitGroup) else self._to_group(entry)
+
+    def close(self) -> None:
+        if isinstance(self._entries, Prefetch):
+            self._entries.close()
+
+
+class Prefetch:
+    """The values of an iterator, produced on a thread, and whether the next one is there already.
+
+    A stage that reads ahead (chunk counts the next documents on other threads)
+    asks `ready()` before it takes the next value: when the input would block,
+    it finishes and writes what it holds first, so a complete document comes
+    out while the pipe feeding it stays open. The thread holds at most one
+    value beyond the queue's `size`; an error is raised where its value would be.
+    """
+
+    _END = object()
+
+    def __init__(self, source: Iterable, size: int = 1):
+        import queue
+        import threading
+
+        self._queue: "queue.Queue" = queue.Queue(maxsize=size)
+        self._stopped = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._fill, args=(iter(source),), daemon=True,
+                                        name="seamline-prefetch")
+        self._thread.start()
+
+    def _fill(self, source) -> None:
+        try:
+            for value in source:
+                if not self._put((value, None)):
+                    return
+        except BaseException as err:  # handed to the consumer, raised in its thread
+            self._put((self._END, err))
+            return
+        self._put((self._END, None))
+
+    def _put(self, entry) -> bool:
+        import queue
+
+        while not self._stopped.is_set():
+            try:
+                self._queue.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def ready(self) -> bool:
+        """Whether the next value (or the end, or an error) can be taken without waiting for input."""
+        return self._done or not self._queue.empty()
+
+    def __iter__(self) -> "Prefetch":
+        return self
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        value, err = self._queue.get()
+        if value is self._END:
+            self._done = True
+            if err is not None:
+                raise err
+            raise StopIteration
+        return value
+
+    def close(self) -> None:
+        """Let the thread end (it stops at its next value; a read that blocks ends with the process)."""
+        self._stopped.set()

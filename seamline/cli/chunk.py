@@ -5,6 +5,7 @@ from typing import List, Optional
 
 import typer
 
+from seamline.batch import may_block
 from seamline.chunkers import STRATEGIES, get_strategy
 from seamline.chunking import ChunkOptions, check_budget, check_overlap, chunk_groups, document_groups
 from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, check_choice, write_groups
@@ -83,5 +84,6 @@ def chunk(
         engine = engine or "blankline"
     # pack, fixed and recursive touch few units of a document: its units are then made only when looked at
     read_groups = document_groups if strategy in DEFERRED else unit_groups
-    groups = read_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta)
+    groups = read_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta,
+                         prefetch=may_block(files or []))
     write_groups(chunk_groups(groups, counter, options, strategy), output, files or [])
