@@ -29,10 +29,13 @@ def boundary_f1(name: str, level: str | None) -> float:
     return 2 * tp / (2 * tp + fp + fn)
 
 
+# Regression guards, not accuracy claims: the heading patterns were written against these
+# DEV sets, so their scores here are in-sample. (The legal segmenter fits no parameters to
+# cross-validate; an honest estimate needs gold that was not looked at, which is not here.)
 @pytest.mark.parametrize("name,level,target", [("uscode_sections", "section", 0.99),
                                                 ("uscode_provisions", None, 0.97),
                                                 ("gdpr_articles", "article", 0.99)])
-def test_boundary_f1_targets(name, level, target):
+def test_regression_guard_in_sample_boundary_f1(name, level, target):
     assert boundary_f1(name, level) >= target
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path, to_jsonl
+from conftest import SHARED_DATA, FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path, to_jsonl
 
 from seamline.sbd.model import SentenceModel
 from seamline.segmenters import get_segmenter, tile
+from seamline.segmenters.base import cut_points
 from seamline.segmenters.learned import LearnedSentences
 
 CASES = [json.loads(line) for line in (FIXTURES / "sentences" / "cases.jsonl").read_text().splitlines()]
@@ -57,11 +59,12 @@ def test_plain_and_compiled_paths_agree_on_real_text():
     assert model.starts(text).tolist() == plain
 
 
-def test_edge_inputs():
-    engine = LearnedSentences()
-    for text in ["", " ", "a", "Hi.", "   \n\n  ", "x. Y", "\ud800 lone surrogate. Fine.", "😀 emoji. Next one."]:
-        spans = tile(text, engine.starts(text))
-        assert "".join(text[s:e] for s, e in spans) == text
+@pytest.mark.parametrize("text, cuts", [
+    ("", []), (" ", []), ("a", []), ("Hi.", []), ("   \n\n  ", []), ("x. Y", [3]),
+    ("\ud800 lone surrogate. Fine.", [18]), ("😀 emoji. Next one.", [9]),
+])
+def test_edge_inputs(text, cuts):
+    assert cut_points(text, LearnedSentences().starts(text)) == cuts
 
 
 def test_cli_segments_losslessly_with_the_default_engine():
@@ -74,27 +77,48 @@ def test_cli_segments_losslessly_with_the_default_engine():
         assert all(u["kind"] == "sentence" for u in mine)
 
 
-def test_lossless_on_every_shared_sentence_file():
-    folder = shared_path("sentences")
-    engine = LearnedSentences()
-    files = sorted(folder.glob("*.jsonl"))
-    assert files
-    for path in files:
-        for doc in read_jsonl(path):
-            text = doc["text"]
-            spans = tile(text, engine.starts(text))
-            assert spans[0][0] == 0 and spans[-1][1] == len(text), (path.name, doc["id"])
-            assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])), (path.name, doc["id"])
-
-
-# A sample of each DEV file (the model was trained on DEV too; docs/sentences.md gives held-out scores).
+# Regression guards, not accuracy claims: the shipped model was trained on all of DEV, so
+# these in-sample scores only catch a change that breaks it. The accuracy targets are
+# asserted on held-out halves below.
 @pytest.mark.parametrize("name, count, target", [
     ("ud_en_ewt", 120, 0.97), ("legal_sbd_savelka", 4, 0.95), ("ud_fr_gsd", 30, 0.95),
     ("ud_de_gsd", 20, 0.95), ("legal_sbd_multilegal", 150, 0.95),
 ])
-def test_dev_sample_scores_as_claimed(name, count, target):
+def test_regression_guard_in_sample_dev_scores(name, count, target):
     docs = read_jsonl(shared_path("sentences", f"{name}.dev.jsonl"))[:count]
     assert boundary_f1(LearnedSentences(), docs) >= target
+
+
+# Targets on text the model never saw: a model trained the shipped way (UD EWT train plus
+# half of each DEV set by document) scores the other half, for each of the two halves
+# (two-fold cross-validation; `python -m seamline.sbd.train --holdout` prints one fold).
+HELD_OUT_TARGETS = {"ud_en_ewt": 0.92, "ud_en_gum": 0.95, "ud_fr_gsd": 0.96, "ud_de_gsd": 0.95,
+                    "legal_sbd_savelka": 0.92, "legal_sbd_multilegal": 0.94}
+
+
+@pytest.fixture(scope="module")
+def cross_validated() -> list[dict]:
+    from seamline.sbd import train
+    from seamline.sbd.charset import tables
+    shared_path("sentences")
+    shared_path("train", "ud_en_ewt.train.jsonl")
+    classes, lower = tables()
+    train_docs, held_out = train.load(SHARED_DATA, holdout=True)
+    folds = []
+    base = [d for d in train_docs if d.dataset.endswith("_train")]
+    first = [d for d in train_docs if not d.dataset.endswith("_train")]
+    for fit_on, score_on in ((first, held_out), (held_out, first)):
+        m = train.featurize(base + fit_on, classes, lower, train.HASH_BITS)
+        weights = train.fit(m, train.HASH_BITS, 6, 0.1, 1e-6).astype(np.float16).astype(np.float64)
+        e = train.featurize(score_on, classes, lower, train.HASH_BITS)
+        folds.append(train.evaluate(score_on, e, train.scores_of(e, weights), SentenceModel.load().threshold))
+    return folds
+
+
+@pytest.mark.parametrize("name", list(HELD_OUT_TARGETS))
+def test_held_out_scores_reach_the_targets(cross_validated, name):
+    for fold in cross_validated:
+        assert fold[name]["f1"] >= HELD_OUT_TARGETS[name], (name, fold[name])
 
 
 def test_pysbd_golden_rules_english_exact():

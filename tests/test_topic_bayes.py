@@ -1,12 +1,15 @@
 """`--method bayes`: likelihood + density segmentation, on the fixture and on Choi DEV documents."""
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path
 from seamline.segmenters import get_segmenter
 from seamline.segmenters.topic import TopicSegmenter
 from seamline.topics import get_scorer
+from seamline.topics.bayes import BayesScorer
 from seamline.topics.decide import decide
 
 TEXT = (FIXTURES / "topics" / "three_topics.txt").read_text()
@@ -60,10 +63,8 @@ def test_cli_segment_and_score():
     assert scored[0]["score"] is None and all(0 <= u["score"] <= 1 for u in scored[1:])
 
 
-def test_choi_dev_sample_pk():
-    """First 40 Choi DEV documents over gold sentences: the whole-set numbers are in docs/topics.md."""
-    docs = read_jsonl(shared_path("topics", "choi.dev.jsonl"))[:40]
-    scorer = get_scorer("bayes")
+def choi_pks(docs: list[dict], scorer) -> tuple[float, float]:
+    """Mean Pk over gold sentences: (number of segments estimated, number of segments known)."""
     pks = {False: [], True: []}
     for doc in docs:
         spans = doc["meta"]["sentence_spans"]
@@ -74,10 +75,33 @@ def test_choi_dev_sample_pk():
         for known in (False, True):
             hyp = decide(scores, "best", segments=len(ref) + 1) if known else decide(scores, "threshold")
             pks[known].append(pk(ref, scorer.place(hyp, None, None), len(texts)))
-    assert np.mean(pks[True]) < 0.11
-    assert np.mean(pks[False]) < 0.14
+    return float(np.mean(pks[False])), float(np.mean(pks[True]))
 
 
+def test_regression_guard_choi_dev_sample_pk():
+    """A regression guard, not an accuracy claim: every bayes constant was tuned on Choi DEV,
+    these 40 documents included (the whole-set numbers are in docs/topics.md)."""
+    estimated, known = choi_pks(read_jsonl(shared_path("topics", "choi.dev.jsonl"))[:40], get_scorer("bayes"))
+    assert known < 0.11
+    assert estimated < 0.14
+
+
+def in_first_half(doc_id: str) -> bool:
+    return hashlib.sha1(doc_id.encode()).digest()[0] % 2 == 0
+
+
+def test_held_out_pk_with_the_segment_cost_chosen_on_the_other_half():
+    """Two-fold cross-validation of the segment cost MU, the constant that sets how many topics
+    `bayes` finds: chosen on one half of 80 Choi DEV documents, Pk asserted on the other half.
+    (BETA, LAMBDA and POWER stay as tuned on all of Choi DEV.)"""
+    docs = read_jsonl(shared_path("topics", "choi.dev.jsonl"))[::5][:80]
+    halves = [[d for d in docs if in_first_half(d["id"])], [d for d in docs if not in_first_half(d["id"])]]
+    assert min(map(len, halves)) >= 30
+    grid = (1.0, 1.8, 3.0)
+    estimated = {(mu, k): choi_pks(half, BayesScorer(mu=mu))[0] for mu in grid for k, half in enumerate(halves)}
+    for k in (0, 1):
+        mu = min(grid, key=lambda m: estimated[m, k])
+        assert estimated[mu, 1 - k] < 0.13, (mu, estimated)
 def pk(ref, hyp, n):
     k = max(int(round(n / (len(ref) + 1) / 2.0)), 2)
     r = np.zeros(n, dtype=int)
