@@ -4,8 +4,9 @@ The 26 MB corpus (../shared/data/corpus) is cut into 512-token chunks once; then
 `seamline view --html` writes the page (best of --repeat runs, start-up
 included) and headless Chromium (Debian's package, driven as in the tests)
 loads it: seconds from navigation to the load event, and the size of the DOM.
-Printed for the default caps and for --max-chars 0 --max-page-chars 0 (the
-whole text inlined), so the price of the caps is visible.
+The same for a stream of many small documents (Choi's 460 test documents, cut
+into lines). Printed for the default caps and for --max-chars 0
+--max-page-chars 0 (everything inlined), so the price of the caps is visible.
 
     .venv/bin/python benchmarks/view.py [--repeat 2]
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpus"
+CHOI = ROOT.parent / "shared" / "data" / "topics" / "choi.dev.jsonl"
 SEAMLINE = [sys.executable, "-m", "seamline"]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -65,14 +67,21 @@ def main() -> None:
         chunks = Path(tmp) / "chunks.jsonl"
         units = run("segment", str(CORPUS / "gutenberg"), str(CORPUS / "legal"))
         chunks.write_bytes(run("chunk", "--max-tokens", "512", stdin=units))
-        print(f"corpus: {CORPUS}, chunk --max-tokens 512: {chunks.stat().st_size / 1e6:.1f} MB of chunks\n")
-        print(f"{'page':36} {'write s':>8} {'MB':>6} {'load s':>7} {'elements':>9}")
-        for label, caps in (("default caps", []), ("no caps", ["--max-chars", "0", "--max-page-chars", "0"])):
+        lines = Path(tmp) / "lines.jsonl"
+        lines.write_bytes(run("segment", "--by", "line", "--meta", "none", str(CHOI)))
+        print(f"corpus: {CORPUS}, chunk --max-tokens 512: {chunks.stat().st_size / 1e6:.1f} MB of chunks")
+        print(f"many documents: {CHOI}, segment --by line: {lines.stat().st_size / 1e6:.1f} MB of units\n")
+        print(f"{'page':44} {'write s':>8} {'MB':>6} {'load s':>7} {'elements':>9}")
+        no_caps = ["--max-chars", "0", "--max-page-chars", "0"]
+        for label, stream, caps in (("corpus chunks, default caps", chunks, []),
+                                    ("corpus chunks, no caps", chunks, no_caps),
+                                    ("choi lines, default caps", lines, []),
+                                    ("choi lines, no caps", lines, no_caps)):
             page = Path(tmp) / "page.html"
-            args = ["view", str(chunks), "--max-tokens", "512", "--html", str(page), *caps]
+            args = ["view", str(stream), "--max-tokens", "512", "--html", str(page), *caps]
             seconds = best_of(a.repeat, lambda: run(*args))
             load, elements = load_in_browser(page)
-            print(f"{label:36} {seconds:8.2f} {page.stat().st_size / 1e6:6.1f} {load:7.2f} {elements:9,}")
+            print(f"{label:44} {seconds:8.2f} {page.stat().st_size / 1e6:6.1f} {load:7.2f} {elements:9,}")
 
 
 if __name__ == "__main__":

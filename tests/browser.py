@@ -148,6 +148,11 @@ class Page:
                 found.append(f"log {params['entry']['level']}: {params['entry'].get('text')}")
         return found
 
+    def prefer_scheme(self, scheme: str) -> None:
+        """Emulate the reader's light or dark preference (the prefers-color-scheme media feature)."""
+        self.browser.send("Emulation.setEmulatedMedia", self.session,
+                          features=[{"name": "prefers-color-scheme", "value": scheme}])
+
     def screenshot(self, path: Path, selector: str | None = None, fmt: str = "png") -> Path:
         """Save the viewport, or the box of the element `selector` names, as an image."""
         params: dict = {"format": fmt}

@@ -150,7 +150,28 @@ def test_a_long_document_is_capped_with_a_note(tmp_path, browser):
     last = shown[-1]
     if want[-1]["end"] > 5000:
         assert last["more"] == want[-1]["end"] - 5000 and last["text"] == text[last["start"]:5000]
-    assert any(f"showing the first 5,000 of {len(text):,} characters" in n for n in section["notes"])
+    assert any(f"Showing the first 5,000 of {len(text):,} characters (--max-chars 5,000)" in n
+               for n in section["notes"])
+
+
+def test_many_documents_past_the_page_budget_are_listed_only(tmp_path, browser):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Document {i} has one sentence. And a second."})
+                            + "\n" for i in range(60)))
+    units = stream_file(tmp_path, "units.jsonl", ["segment"], source=str(docs))
+    page = tmp_path / "many.html"
+    proc = run_cli("view", str(units), "--max-page-chars", "40000", "--html", str(page), check=True)
+    opened = load(browser, page)
+    drawn = opened.evaluate("Array.from(document.querySelectorAll('section.doc')).map(s => s.dataset.doc)")
+    rows = opened.evaluate("Array.from(document.querySelectorAll('table.index tbody tr td:first-child'))"
+                           ".map(td => [td.textContent, !!td.querySelector('a')])")
+    assert 0 < len(drawn) < 60 and len(rows) == 60
+    assert [doc for doc, linked in rows if linked] == drawn == [f"d{i}" for i in range(len(drawn))]
+    assert all(doc.endswith("(index only)") for doc, linked in rows if not linked)
+    listed = 60 - len(drawn)
+    assert f"{listed:,} more documents are listed in the index only" in opened.evaluate("document.body.textContent")
+    assert f"{listed} more in the index only" in proc.stderr.decode()
+    assert page.stat().st_size < 40000 + 30000  # the sections' budget, plus head, script and index
 
 
 def test_terminal_screenshot(tmp_path, browser):
@@ -196,4 +217,36 @@ def test_whole_corpus_page_stays_usable(tmp_path, browser):
     for doc, length, shown, capped in found:
         assert capped == (length > 100_000), doc
     assert opened.evaluate("document.querySelectorAll('table.index tbody tr').length") == len(manifest)
+    assert opened.errors() == []
+
+
+def luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed colour, 'rgb(r, g, b)'."""
+    r, g, b = (int(x) / 255 for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_unit_shades_are_readable_in_light_and_dark(tmp_path, browser, scheme):
+    units = stream_file(tmp_path, "units.jsonl", ["segment"], source=str(ROOT / "examples" / "harbour.txt"))
+    page = tmp_path / "shades.html"
+    run_cli("view", str(units), "--html", str(page), check=True)
+    opened = load(browser, page)
+    opened.prefer_scheme(scheme)
+    a, b, body = opened.evaluate("""(() => {
+        const style = (el) => { const s = getComputedStyle(el); return [s.color, s.backgroundColor]; };
+        return [style(document.querySelector('.u.a')), style(document.querySelector('.u.b')),
+                style(document.body)]; })()""")
+    page_fg, page_bg = body
+    assert luminance(page_bg) > 0.5 if scheme == "light" else luminance(page_bg) < 0.1
+    for fg, bg in (a, b):
+        assert contrast(fg, bg) >= 7.0, (scheme, fg, bg)  # WCAG AAA for body text
+    # the two shades differ in lightness, not in hue alone
+    assert contrast(a[1], b[1]) >= 1.1
     assert opened.errors() == []

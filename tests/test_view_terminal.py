@@ -182,3 +182,27 @@ def test_shared_legal_document_shows_its_paths(tmp_path):
     assert paths
     for p in paths:
         assert squeeze(f"§ {p}") in squeeze(plain)
+
+
+@pytest.mark.parametrize("system", ["truecolor", "256"])
+def test_terminal_shades_set_both_colours_with_high_contrast(system):
+    """Each shade names its foreground too, so the terminal's own theme (light or dark) cannot undo it."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    def luminance(colour) -> float:
+        r, g, b = (c / 255 for c in colour.get_truecolor())
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    lights = []
+    for shade in SHADES[system]:
+        style = Style.parse(shade)
+        assert style.color is not None and style.bgcolor is not None
+        if system == "256":
+            assert style.bgcolor.system == ColorSystem.EIGHT_BIT
+        fg, bg = luminance(style.color), luminance(style.bgcolor)
+        assert (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05) >= 7.0
+        lights.append(bg)
+    # the two shades differ in lightness, not in hue alone
+    assert (max(lights) + 0.05) / (min(lights) + 0.05) >= 1.1

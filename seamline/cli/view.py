@@ -37,9 +37,9 @@ def view(
     max_chars: Optional[int] = typer.Option(None, "--max-chars", min=0, metavar="N",
                                             help="Characters of text shown per document; 0 for all "
                                                  "[default: 20000 on a terminal, 100000 on a page]."),
-    max_page_chars: int = typer.Option(4_000_000, "--max-page-chars", min=0, metavar="N",
-                                       help="Characters of text a page holds in all; later documents "
-                                            "get their charts and tables only. 0 for no limit."),
+    max_page_chars: int = typer.Option(8_000_000, "--max-page-chars", min=0, metavar="N",
+                                       help="Characters of HTML the documents of a page take in all; "
+                                            "documents past it are listed in the index only. 0 for no limit."),
     color: str = typer.Option("auto", "--color", metavar="auto|always|never",
                               help="Colours on the terminal: always keeps them through a pipe (less -R)."),
 ) -> None:
@@ -162,5 +162,8 @@ def write_html(docs, options, path: str) -> None:
     finally:
         if os.path.exists(partial):
             os.remove(partial)
-    capped = f"; text cut short in {len(report.capped)} (see the notes on the page)" if report.capped else ""
-    sys.stderr.write(f"seamline: wrote {path}: {report.documents} documents{capped}\n")
+    notes = [f"text cut short in {len(report.capped)}"] if report.capped else []
+    if report.listed_only:
+        notes.append(f"{report.listed_only} more in the index only")
+    more = f" ({'; '.join(notes)}: see the notes on the page)" if notes else ""
+    sys.stderr.write(f"seamline: wrote {path}: {report.documents} documents{more}\n")

@@ -29,7 +29,7 @@ DECIDED_KINDS = ("chunk", "topic", "section")  # units that are themselves the c
 class PageOptions:
     names: list[str]
     max_chars: int = 100_000  # text inlined per document; 0 for no cap
-    max_page_chars: int = 4_000_000  # text inlined in the whole page; 0 for no cap
+    max_page_chars: int = 8_000_000  # HTML the document sections may take in all; 0 for no cap
     max_tokens: int | None = None
     threshold: float | None = None
     gold: dict[str, GoldDoc] | None = None
@@ -39,20 +39,37 @@ class PageOptions:
 
 @dataclass
 class PageReport:
-    documents: int = 0
-    inlined_chars: int = 0
-    capped: list[str] = field(default_factory=list)  # documents whose text was cut short or left out
+    documents: int = 0  # documents drawn in full
+    written: int = 0  # characters of HTML in their sections
+    capped: list[str] = field(default_factory=list)  # documents whose text was cut short
+    listed_only: int = 0  # documents past the page's budget, in the index only
 
 
 def write_page(out: TextIO, docs: Iterable[list[StreamDoc]], options: PageOptions) -> PageReport:
-    """Write the whole page to `out`, one document section at a time."""
+    """Write the whole page to `out`, one document section at a time.
+
+    Once the sections have taken --max-page-chars, further documents are only
+    rows of the index, so a stream of many documents still gives a page a
+    browser opens; a note says so.
+    """
     report = PageReport()
-    index: list[tuple[str, int, list[int]]] = []
+    index: list[tuple[str, int, list[int], bool]] = []
     out.write(page_head(options))
     for n, streams in enumerate(docs):
-        out.write(document_section(n, streams, options, report))
-        index.append((streams[0].id, len(streams[0].text), [len(s.units) for s in streams]))
-        report.documents += 1
+        room = options.max_page_chars - report.written if options.max_page_chars else None
+        drawn = room is None or room > 0
+        if drawn:
+            section = document_section(n, streams, options, report, room)
+            out.write(section)
+            report.written += len(section)
+            report.documents += 1
+        else:
+            report.listed_only += 1
+        index.append((streams[0].id, len(streams[0].text), [len(s.units) for s in streams], drawn))
+    if report.listed_only:
+        out.write(f'<p class="note cap">{report.listed_only:,} more documents are listed in the index only: '
+                  f'the page reached --max-page-chars {options.max_page_chars:,}. Pick documents with '
+                  f'--doc ID, or raise the limit (0 for none).</p>\n')
     out.write(index_table(index, options.names))
     out.write(page_foot())
     return report
@@ -79,13 +96,16 @@ def page_foot() -> str:
             f'<script>{script}</script></body></html>\n')
 
 
-def document_section(n: int, streams: list[StreamDoc], options: PageOptions, report: PageReport) -> str:
+def document_section(n: int, streams: list[StreamDoc], options: PageOptions, report: PageReport,
+                     room: int | None) -> str:
     doc = streams[0]
     gold, gold_note = gold_for(doc, options)
-    limit = text_limit(len(doc.text), options, report)
+    limit = len(doc.text) if not options.max_chars else min(len(doc.text), options.max_chars)
+    if room is not None:
+        # each stream inlines the text once; keep within what the page has left
+        limit = min(limit, max(room // len(streams), 1))
     if limit < len(doc.text):
         report.capped.append(doc.id)
-    report.inlined_chars += limit
     parts = [f'<section class="doc" id="doc-{n}" data-doc="{escape(doc.id)}" data-length="{len(doc.text)}">',
              f'<h2>{escape(doc.id)}</h2><p class="facts">{len(doc.text):,} characters; '
              + "; ".join(f"{escape(name)}: {len(s.units):,} {kinds(s)}" for name, s in zip(options.names, streams))
@@ -118,24 +138,15 @@ def gold_for(doc: StreamDoc, options: PageOptions) -> tuple[list[int] | None, st
     return found.boundaries, None
 
 
-def text_limit(length: int, options: PageOptions, report: PageReport) -> int:
-    """How many characters of this document the page inlines."""
-    limit = length if not options.max_chars else min(length, options.max_chars)
-    if options.max_page_chars:
-        limit = min(limit, max(options.max_page_chars - report.inlined_chars, 0))
-    return limit
-
-
 def cap_note(length: int, limit: int, options: PageOptions) -> str:
     if limit >= length:
         return ""
-    if limit == 0:
-        why = (f"the page already holds {options.max_page_chars:,} characters of text (--max-page-chars); "
-               "this document's text is not inlined")
+    if options.max_chars and limit == options.max_chars:
+        why = f"--max-chars {options.max_chars:,}"
     else:
-        why = (f"showing the first {limit:,} of {length:,} characters (--max-chars {options.max_chars:,}); "
-               "the chart and the tables above cover the whole document")
-    return (f'<p class="note cap">{why}. Pick documents with --doc ID, or raise the cap '
+        why = f"the page is near --max-page-chars {options.max_page_chars:,}"
+    return (f'<p class="note cap">Showing the first {limit:,} of {length:,} characters ({why}); the chart '
+            f'and the tables cover the whole document. Pick documents with --doc ID, or raise the cap '
             f'(0 for none).</p>')
 
 
@@ -232,10 +243,14 @@ def unit_attributes(u: Unit) -> str:
     return " ".join(attrs)
 
 
-def index_table(index: list[tuple[str, int, list[int]]], names: list[str]) -> str:
+def index_table(index: list[tuple[str, int, list[int], bool]], names: list[str]) -> str:
     head = "".join(f"<th>{escape(n)} units</th>" for n in names)
-    rows = "".join(f'<tr><td><a href="#doc-{i}">{escape(doc)}</a></td><td>{length:,}</td>'
+    rows = "".join(f'<tr><td>{doc_link(i, doc, drawn)}</td><td>{length:,}</td>'
                    + "".join(f"<td>{c:,}</td>" for c in counts) + "</tr>"
-                   for i, (doc, length, counts) in enumerate(index))
+                   for i, (doc, length, counts, drawn) in enumerate(index))
     return (f'<section id="index"><h2>Documents</h2><table class="index"><thead><tr><th>document</th>'
             f'<th>characters</th>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n')
+
+
+def doc_link(i: int, doc: str, drawn: bool) -> str:
+    return f'<a href="#doc-{i}">{escape(doc)}</a>' if drawn else f"{escape(doc)} (index only)"

@@ -19,7 +19,7 @@ from seamline.view.stream import StreamDoc, Unit
 # always with an explicit dark foreground. rich's own downgrade of the 24-bit pair would give
 # lavender and pink in 256 colours and one white in 16, so each system gets its own pair.
 SHADES = {
-    "truecolor": ("#111111 on #d8e9f6", "#111111 on #fbe4c4"),
+    "truecolor": ("#111111 on #c4dcf0", "#111111 on #fdebd3"),
     "256": ("color(16) on color(153)", "color(16) on color(223)"),
     "standard": ("black on bright_cyan", "black on bright_yellow"),
     "windows": ("black on bright_cyan", "black on bright_yellow"),
