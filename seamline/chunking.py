@@ -470,7 +470,8 @@ def pack(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int, overlap: int =
 
 def pack_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
     view = DocView(group, tokenizer)
-    if isinstance(group, DocumentGroup) and group.by_window() and isinstance(view.spans, TiktokenSpans):
+    budget = options.max_tokens - options.overlap
+    if isinstance(group, DocumentGroup) and group.by_window(budget) and isinstance(view.spans, TiktokenSpans):
         check_budget(options.max_tokens)
         check_overlap(options.max_tokens, options.overlap)
         plan = WindowPacker(view, group, options.max_tokens - options.overlap)
@@ -751,14 +752,20 @@ class DocumentGroup:
     def segmenter(self):
         return self._segmenter
 
-    def segment_ahead(self, strategy: str) -> bool:
+    def segment_ahead(self, strategy: str, budget: int | None = None) -> bool:
         """Whether `chunk_groups` may segment the whole document on a worker thread (it will be needed)."""
-        windowed = strategy == "pack" and self.by_window()
+        windowed = strategy == "pack" and self.by_window(budget)
         return getattr(self._segmenter, "thread_safe", False) and not windowed
 
-    def by_window(self) -> bool:
-        """Whether the engine can give the starts near a point without the rest (see WindowPacker)."""
-        return all(hasattr(self._segmenter, name) for name in ("last_start", "next_start"))
+    def by_window(self, budget: int | None = None) -> bool:
+        """Whether the engine can give the starts near a point without the rest (see WindowPacker).
+
+        An engine whose windows cost more than its whole-text pass for short
+        chunks names the budget from which they pay (`window_from_tokens`).
+        """
+        if not all(hasattr(self._segmenter, name) for name in ("last_start", "next_start")):
+            return False
+        return budget is None or budget >= getattr(self._segmenter, "window_from_tokens", 0)
 
     def records(self, chunks: list[tuple[int, int, int]], first_end: int) -> list[dict]:
         """Chunk records carrying the meta of the unit each starts in, without the units themselves."""
@@ -865,7 +872,7 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
         return
     def prepare(group, text):
         spans = tokenizer.spans(text)
-        if isinstance(group, DocumentGroup) and group.segment_ahead(strategy):
+        if isinstance(group, DocumentGroup) and group.segment_ahead(strategy, options.max_tokens - options.overlap):
             group.units  # noqa: B018  (segmented here, off the thread that chunks)
         return spans
 
