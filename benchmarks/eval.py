@@ -11,6 +11,7 @@ cached on disk; numba's import and first call cost ~1.3 s once per process,
 shown separately), and the same kernels run by the interpreter (--jit never).
 
 Usage: python benchmarks/eval.py [--units N] [--segments S] [--repeat R]
+       python benchmarks/eval.py --end-to-end   # the whole `seamline eval` process on Choi DEV
 Needs the bench extra (segeval, nltk).
 """
 from __future__ import annotations
@@ -63,7 +64,12 @@ def main() -> None:
     ap.add_argument("--segments", type=int, default=2_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--peer-repeat", type=int, default=1)
+    ap.add_argument("--end-to-end", action="store_true",
+                    help="time `seamline eval` of the rules engine's sentences against Choi DEV instead")
     a = ap.parse_args()
+    if a.end_to_end:
+        end_to_end(a.repeat)
+        return
 
     import numpy as np
     import segeval
@@ -116,6 +122,45 @@ def main() -> None:
         print(f"{name:<11} {peer:<8} {t_jit * 1e3:>10.3f} ms {t_py * 1e3:>9.3f} ms {t_peer * 1e3:>7.1f} ms "
               f"{t_peer / t_jit:>8.0f}x {t_peer / t_py:>7.0f}x  {'yes' if agree else 'NO'}")
     _ = np  # numpy arrays are built inside the seamline calls; their cost is included
+
+
+# A wrapper process runs one command and reports only that child's peak memory.
+MEASURE = r"""
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - t0, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": usage.ru_maxrss / 1024}))
+"""
+
+
+def end_to_end(repeat: int) -> None:
+    """`seamline eval` of rules sentences against the Choi DEV gold, as whole processes."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    gold = root.parent / "shared" / "data" / "topics" / "choi.dev.jsonl"
+    cli = [sys.executable, "-m", "seamline"]
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred.jsonl"
+        with open(pred, "wb") as out:
+            subprocess.run([*cli, "segment", "--by", "sentence", "--engine", "rules", str(gold)], check=True,
+                           stdout=out)
+        units = sum(1 for _ in open(pred, encoding="utf-8"))
+        command = [*cli, "eval", str(pred), "--gold", str(gold), "--unit", "sentence", "--tolerance", "3"]
+        runs = [json.loads(subprocess.run([sys.executable, "-c", MEASURE, *command], check=True,
+                                          capture_output=True, text=True).stdout) for _ in range(repeat)]
+    walls, cpus = sorted(r["wall"] for r in runs), sorted(r["cpu"] for r in runs)
+    print(f"seamline eval, {units:,} rules sentences against {gold.name} (--unit sentence --tolerance 3), "
+          f"median of {repeat} runs: CPU {cpus[len(cpus) // 2]:.2f} s, wall {walls[len(walls) // 2]:.2f} s "
+          f"({walls[0]:.2f}-{walls[-1]:.2f}), peak RSS {max(r['peak_mb'] for r in runs):.0f} MB; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Topic segmentation: Pk, WindowDiff and speed of every method beside NLTK's TextTiling.
 
-Run: .venv/bin/python benchmarks/topics.py [--choi-docs N]
+Run: .venv/bin/python benchmarks/topics.py [--choi-docs N] [--sets choi,manifesto,multicoder_fournier]
 
 Methods score the gold sentences of each DEV document (meta.sentence_spans) so
 that Pk and WindowDiff are over the same units as the gold; `default` is each
@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -166,26 +167,30 @@ def tiling_speed(docs):
     texts = ["\n\n".join(s) for s, _ in docs]
     nltk_boundaries(texts[0], params)  # compile / load the kernels first
     t0 = time.perf_counter()
-    for t in texts:
-        tt.tokenize(t)
+    theirs = [tt.tokenize(t) for t in texts]
     t_nltk = time.perf_counter() - t0
     t0 = time.perf_counter()
-    same = sum(nltk_boundaries(t, params) is not None for t in texts)
+    ours = [nltk_boundaries(t, params) for t in texts]
     t_ours = time.perf_counter() - t0
+    # NLTK returns the pieces; their running lengths are its boundary offsets
+    same = sum(o == np.cumsum([len(p) for p in pieces[:-1]]).tolist() for o, pieces in zip(ours, theirs))
     mb = sum(len(t.encode()) for t in texts) / 1e6
-    return mb, t_nltk, t_ours, same
+    return mb, t_nltk, t_ours, same, len(texts)
 
 
-def cold_start() -> list[float]:
+def cold_start(method: str | None = None) -> list[tuple[float, float]]:
     page = " ".join(s for s, _ in [(d["text"][:3000], 0) for d in read("choi")[:1]])
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(page)
     cli = str(ROOT / ".venv" / "bin" / "seamline")
     times = []
     for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        subprocess.run([cli, "segment", "--by", "topic", f.name], check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
+        options = ["--method", method] if method else []
+        subprocess.run([cli, "segment", "--by", "topic", *options, f.name], check=True, stdout=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((time.perf_counter() - t0, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
     os.unlink(f.name)
     return times
 
@@ -193,11 +198,16 @@ def cold_start() -> list[float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--choi-docs", type=int, default=460)
+    ap.add_argument("--sets", default="choi,manifesto,multicoder_fournier",
+                    help="which of the three DEV sets to score (comma-separated)")
     args = ap.parse_args()
     sets = {"choi": read("choi")[:args.choi_docs], "manifesto": read("manifesto"),
             "multicoder_fournier": read("multicoder_fournier")}
+
     print(f"# topics benchmark ({os.cpu_count()} cores; other work running on the machine)\n")
     for name, raw in sets.items():
+        if name not in args.sets.split(","):
+            continue
         docs = [gold(d) for d in raw]
         print(f"## {name}: {len(docs)} docs, {sum(len(s) for s, _ in docs)} sentences\n")
         print("| method | Pk | WindowDiff | MB/s | speed vs NLTK |")
@@ -210,12 +220,14 @@ def main() -> None:
                 res = run_method(method, docs, known)
                 print(row(f"{method}, {'K known' if known else 'default'}", res, nl["secs"]))
         print()
-    mb, t_nltk, t_ours, _ = tiling_speed([gold(d) for d in sets["choi"][:100]])
-    print(f"TextTiling, same boundaries, {mb:.2f} MB of Choi text as paragraphs: NLTK {t_nltk:.2f} s, "
-          f"seamline {t_ours:.3f} s: {t_nltk / t_ours:.0f}x faster\n")
-    times = cold_start()
-    print("cold start, `seamline segment --by topic` on a 3,000-character page, whole process: "
-          + ", ".join(f"{t:.2f} s" for t in times) + " (first, second, third run)")
+    mb, t_nltk, t_ours, same, count = tiling_speed([gold(d) for d in sets["choi"][:100]])
+    print(f"TextTiling, {mb:.2f} MB of Choi text as paragraphs ({count} documents): same boundaries as NLTK "
+          f"on {same} of {count}; NLTK {t_nltk:.2f} s, seamline {t_ours:.3f} s: {t_nltk / t_ours:.0f}x faster\n")
+    for method in (None, "bayes", "topictiling"):
+        times = cold_start(method)
+        command = "seamline segment --by topic" + (f" --method {method}" if method else "")
+        print(f"cold start, `{command}` on a 3,000-character page, whole process (first, second, third run; "
+              f"load average {os.getloadavg()[0]:.1f}): " + ", ".join(f"{c:.2f} s CPU ({w:.2f} s wall)" for w, c in times))
 
 
 if __name__ == "__main__":

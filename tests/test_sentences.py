@@ -107,11 +107,14 @@ def cross_validated() -> list[dict]:
     folds = []
     base = [d for d in train_docs if d.dataset.endswith("_train")]
     first = [d for d in train_docs if not d.dataset.endswith("_train")]
+    shipped = SentenceModel.load()  # train with the shipped model's settings
+    bits, epochs, rate, l2 = (int(shipped.info["bits"]), int(shipped.info["epochs"]), float(shipped.info["rate"]),
+                              float(shipped.info["l2"]))
     for fit_on, score_on in ((first, held_out), (held_out, first)):
-        m = train.featurize(base + fit_on, classes, lower, train.HASH_BITS)
-        weights = train.fit(m, train.HASH_BITS, 6, 0.1, 1e-6).astype(np.float16).astype(np.float64)
-        e = train.featurize(score_on, classes, lower, train.HASH_BITS)
-        folds.append(train.evaluate(score_on, e, train.scores_of(e, weights), SentenceModel.load().threshold))
+        m = train.featurize(base + fit_on, classes, lower, bits)
+        weights = train.fit(m, bits, epochs, rate, l2).astype(np.float16).astype(np.float64)
+        e = train.featurize(score_on, classes, lower, bits)
+        folds.append(train.evaluate(score_on, e, train.scores_of(e, weights), shipped.threshold))
     return folds
 
 
