@@ -18,7 +18,9 @@ import os
 import time
 
 import seamline
-from seamline.chunking import ChunkOptions, chunk_groups, document_groups
+from seamline.chunkers.documents import document_groups
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.run import chunk_groups
 from seamline.formats import Item
 from seamline.segmenters import get_segmenter
 from seamline.tokenizers import get_tokenizer

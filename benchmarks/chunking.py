@@ -50,7 +50,9 @@ def load_texts(limit_mb: float | None) -> tuple[list[Path], list[str]]:
 # In-process runners: each takes the texts and returns the list of chunk texts.
 
 def seamline_runner(strategy: str, engine: str | None = None):
-    from seamline.chunking import ChunkOptions, chunk_groups, document_groups
+    from seamline.chunkers.documents import document_groups
+    from seamline.chunkers.options import ChunkOptions
+    from seamline.chunkers.run import chunk_groups
     from seamline.formats import Item
     from seamline.segmenters import get_segmenter
     from seamline.tokenizers import TiktokenTokenizer, get_tokenizer
@@ -71,8 +73,9 @@ def seamline_runner(strategy: str, engine: str | None = None):
 
 def seamline_stage_runner():
     """The chunk stage alone (`pack` over units already segmented, as `segment | chunk` runs it)."""
-    from seamline.chunking import ChunkOptions, chunk_groups
-    from seamline.pipeline import segment_document
+    from seamline.chunkers.options import ChunkOptions
+    from seamline.chunkers.run import chunk_groups
+    from seamline.streams import segment_document
     from seamline.records import Document, UnitGroup
     from seamline.segmenters import get_segmenter
     from seamline.tokenizers import TiktokenTokenizer, get_tokenizer

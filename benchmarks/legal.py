@@ -64,7 +64,7 @@ def crossing_share(doc: dict, chunks: list[tuple[int, int]]) -> tuple[int, int]:
 
 def seamline_chunks(text: str, max_tokens: int, with_headings: bool = False) -> list[tuple[int, int]]:
     from seamline.chunkers.legal import legal_strategy
-    from seamline.chunking import ChunkOptions
+    from seamline.chunkers.options import ChunkOptions
     from seamline.legal import provision_spans
     from seamline.records import UnitGroup, make_unit
     from seamline.tokenizers import get_tokenizer

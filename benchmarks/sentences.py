@@ -126,7 +126,7 @@ def stream_speed(seg, docs: list[str], limit: int) -> float:
     t = time.perf_counter()
     many = getattr(seg, "starts_many", None)
     if many is not None:  # as `seamline segment FILE` runs it: short documents a few at a time
-        from seamline.pipeline import BATCH_DOCUMENTS
+        from seamline.streams import BATCH_DOCUMENTS
         for k in range(0, len(texts), BATCH_DOCUMENTS):
             many(texts[k:k + BATCH_DOCUMENTS])
     else:

@@ -1,6 +1,6 @@
 """Many inputs at once: directories, globs, parallel workers, output in input order.
 
-`expand_inputs` turns the command line's DIR_OR_GLOB arguments into a list of
+`seamline.formats.expand_inputs` turns the command line's DIR_OR_GLOB arguments into a list of
 files (missing ones are usage errors, found before any output). `run_files`
 processes them with a `work` function that turns one file into encoded output
 pieces, one per document:
@@ -19,16 +19,14 @@ lists the failures at the end.
 """
 from __future__ import annotations
 
-import glob
 import os
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from seamline.errors import InputError, SeamlineError, UsageError
-from seamline.formats import EXTENSIONS
+from seamline.formats import expand_inputs  # noqa: F401  (kept for callers of batch.expand_inputs)
 
-GLOB_CHARS = "*?["
 # One file's output: the encoded records of each of its documents.
 Work = Callable[[str], Iterator[bytes]]
 
@@ -54,52 +52,6 @@ class Failures:
     def error(self) -> InputError:
         listed = "\n".join(f"  {m}" for m in self.messages)
         return InputError(f"{len(self.messages)} of {self.files} inputs failed (--keep-going):\n{listed}")
-
-
-# ---------------------------------------------------------------- inputs
-
-# A directory walk leaves out plain .json: beside documents it is mostly
-# metadata (manifests, sidecars). Name .json documents or match them with a glob.
-WALK_EXTENSIONS = tuple(ext for ext in EXTENSIONS if ext != ".json")
-
-
-def readable(path: str) -> bool:
-    name = os.path.basename(path).lower()
-    return not name.startswith(".") and name.endswith(WALK_EXTENSIONS)
-
-
-def walk(directory: str) -> list[str]:
-    """Files under a directory with a known extension, hidden ones left out, in sorted order."""
-    found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [os.path.join(root, f) for f in sorted(files) if readable(f)]
-    return found
-
-
-def expand_inputs(args: Iterable[str]) -> list[str]:
-    """Files for FILE, DIR and GLOB arguments, in the order given; '-' stays standard input."""
-    out: list[str] = []
-    for arg in args:
-        if arg == "-" or os.path.isfile(arg):
-            out.append(arg)
-        elif os.path.isdir(arg):
-            found = walk(arg)
-            if not found:
-                known = ", ".join(sorted(WALK_EXTENSIONS))
-                raise UsageError(f"directory {arg!r} holds no input files (looked for {known})")
-            out += found
-        elif any(c in arg for c in GLOB_CHARS):
-            matches = sorted(glob.glob(arg, recursive=True))
-            found = []
-            for match in matches:
-                found += walk(match) if os.path.isdir(match) else [match] if os.path.isfile(match) else []
-            if not found:
-                raise UsageError(f"no input files match {arg!r}")
-            out += found
-        else:
-            raise UsageError(f"input file {arg!r} does not exist")
-    return out or ["-"]
 
 
 def check_output(output: str | None, inputs: Iterable[str]) -> None:
@@ -264,19 +216,19 @@ def may_block(args: Iterable[str]) -> bool:
     return any(not is_regular_file(path) for path in expand_inputs(args))
 
 
-def segment_work(segmenter, meta_mode: str, forced: str | None, encode: Callable[[dict], bytes],
-                 keep_boilerplate: bool = False) -> Work:
-    """The work of `seamline segment` on one file: its documents' units, encoded."""
+def segment_work(stage, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
+    """The work of `seamline segment` (a seamline.stages.Segment) on one file: its documents' units, encoded."""
     from seamline.formats import format_for, read_one
-    from seamline.pipeline import segment_items
+
+    segmenter, meta_mode = stage.segmenter, stage.meta
 
     def work(path: str) -> Iterator[bytes]:
-        items = read_one(path, format_for(path, forced), keep_boilerplate)
-        for units in segment_items(items, segmenter, meta_mode, batch=is_regular_file(path)):
+        items = read_one(path, format_for(path, forced), stage.keep_boilerplate)
+        for units in stage.groups(items, batch=is_regular_file(path)):
             yield b"".join(encode(unit) for unit in units)
 
     def warm() -> None:
-        from seamline.pipeline import segment_document
+        from seamline.streams import segment_document
         from seamline.records import Document
 
         # A short text: enough to load the engine's model once, here, so forked

@@ -37,7 +37,18 @@ class UsageError(SeamlineError):
 class MissingExtra(UsageError):
     """An optional dependency is absent; the message names the extra to install."""
 
-    def __init__(self, package: str, extra: str, feature: str):
-        super().__init__(
-            f"{feature} needs the '{package}' package; install it with: pip install 'seamline[{extra}]'"
-        )
+    def __init__(self, package: str, extra: str | None, feature: str):
+        if extra is None:  # a core dependency that is missing: a broken install, not a missing extra
+            fix = f"it is a dependency of seamline; install it with: pip install '{package}'"
+        else:
+            fix = f"install it with: pip install 'seamline[{extra}]'"
+        super().__init__(f"{feature} needs the '{package}' package; {fix}")
+        self.package, self.extra = package, extra
+
+
+class UnknownName(UsageError):
+    """A name the registry does not hold: "unknown chunk strategy 'x'; known: ..."."""
+
+    def __init__(self, kind: str, what: str, name: str, known: list[str]):
+        super().__init__(f"unknown {what} {name!r}; known: {', '.join(known)}")
+        self.kind, self.what, self.name, self.known = kind, what, name, known

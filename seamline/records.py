@@ -20,6 +20,35 @@ KINDS = ("sentence", "paragraph", "line", "topic", "section", "chunk")
 META_MODES = ("all", "first", "none")
 
 
+class Record(dict):
+    """A record as the API returns it: the dict the CLI writes, with attribute access.
+
+    `chunk.text`, `chunk.start`, `chunk.tokens`, `chunk.path`: the optional fields
+    (tokens, score, path, heading, level, meta) read as None when a record has
+    none; any other missing name is an AttributeError. `to_json()` gives exactly
+    the line the CLI writes (without its newline); the record is a dict, so
+    orjson and json serialize it directly.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            if name in OPTIONAL_FIELDS:
+                return None
+            raise AttributeError(f"record has no field {name!r}") from None
+
+    def to_json(self) -> str:
+        import orjson
+
+        return orjson.dumps(self).decode("utf-8")
+
+    def to_dict(self) -> dict:
+        return dict(self)
+
+
 @dataclass
 class Document:
     id: str
@@ -39,6 +68,9 @@ class UnitGroup:
     units: list[dict]
     source: str | None = None
     line: int | None = None
+    # (tokenizer, text, future of its span counter) when a chunker's read-ahead
+    # started counting this document on another thread (seamline.chunkers.run.chunk_groups)
+    prepared: tuple | None = None
 
     @property
     def text(self) -> str:

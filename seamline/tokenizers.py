@@ -159,6 +159,29 @@ class HuggingFaceTokenizer:
         return sorted({0, len(text), *[e for _, e in offsets if 0 < e < len(text)]})
 
 
+class CountingTokenizer:
+    """A tokenizer made from anything with `count(text)` (a plugin's, say): the rest is derived.
+
+    Cuts are found by exact counts (`_greedy_cut`) and spans are counted on
+    demand (`GenericSpans`), so the budget holds for any counting function.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = getattr(inner, "name", type(inner).__name__)
+        self.count = inner.count
+
+    def count_many(self, texts: list[str]) -> list[int]:
+        many = getattr(self.inner, "count_many", None)
+        return list(many(texts)) if many is not None else [self.count(t) for t in texts]
+
+    def cut(self, text: str, budget: int) -> list[int]:
+        return _greedy_cut(text, budget, self.count, lambda a, b: b)
+
+    def spans(self, text: str):
+        return GenericSpans(self, text)
+
+
 def _snap(starts: list[int], lo: int, hi: int) -> int:
     """The last token start in (lo, hi]; hi itself if none."""
     import bisect
@@ -232,14 +255,15 @@ def get_tokenizer(name: str) -> Tokenizer:
 
 
 def _load(name: str) -> Tokenizer:
-    if name == "chars":
-        return CharTokenizer()
-    if name == "words":
-        return WordTokenizer()
+    from seamline import registry
+
     if name.endswith(".json") or "/" in name or os.sep in name:
         if not os.path.isfile(name):
             raise UsageError(f"tokenizer file {name!r} does not exist (give a Hugging Face tokenizer.json path)")
         return HuggingFaceTokenizer(name)
+    if registry.find("tokenizers", name) is not None:  # chars, words, or a plugin's
+        made = registry.load("tokenizers", name)()
+        return made if hasattr(made, "spans") else CountingTokenizer(made)
     return TiktokenTokenizer(name, load_tiktoken(name))
 
 
@@ -253,7 +277,7 @@ def load_tiktoken(name: str):
         import tiktoken.load
         import tiktoken.registry
     except ImportError:
-        raise MissingExtra("tiktoken", "tiktoken", f"--tokenizer {name}") from None
+        raise MissingExtra("tiktoken", None, f"--tokenizer {name}") from None
     known = tiktoken.list_encoding_names()
     if f"{name}_offline" in known:
         with _parsed_bpe_cache(tiktoken.load):

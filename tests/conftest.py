@@ -38,15 +38,45 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def run_cli(*args: str, stdin: bytes | str | None = None, check: bool = False) -> subprocess.CompletedProcess:
-    """Run `python -m seamline` as a real process, the way a shell pipeline would."""
+def run_cli(*args: str, stdin: bytes | str | None = None, check: bool = False,
+            process: bool = False) -> subprocess.CompletedProcess:
+    """Run the `seamline` command: in this process (typer's CliRunner isolation around
+    `seamline.cli.main`, as fast as a function call), or as a real process with
+    `process=True` where exit statuses, signals and pipes of the OS are the point."""
     if isinstance(stdin, str):
         stdin = stdin.encode("utf-8")
-    proc = subprocess.run([sys.executable, "-m", "seamline", *args], input=stdin, capture_output=True,
-                          cwd=ROOT, timeout=600)
+    if process:
+        proc = subprocess.run([sys.executable, "-m", "seamline", *args], input=stdin, capture_output=True,
+                              cwd=ROOT, timeout=600)
+    else:
+        proc = run_in_process(list(args), stdin)
     if check and proc.returncode != 0:
         raise AssertionError(f"seamline {' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()}")
     return proc
+
+
+def run_in_process(args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess:
+    from typer.testing import CliRunner
+
+    from seamline.cli import main
+
+    runner = CliRunner()
+    status = 0
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with runner.isolation(input=stdin or b"") as (out, err, *_):
+            try:
+                main(args)
+            except SystemExit as exit_:
+                code = exit_.code
+                status = code if isinstance(code, int) else (0 if code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout, stderr = out.getvalue(), err.getvalue()
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["seamline", *args], status, stdout, stderr)
 
 
 def records(out: bytes) -> list[dict]:

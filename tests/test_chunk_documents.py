@@ -7,9 +7,11 @@ import zlib
 
 import pytest
 
-from seamline.chunking import ChunkOptions, DocumentGroup, _tile_starts, chunk_groups, document_groups
+from seamline.chunkers.documents import DocumentGroup, _tile_starts, document_groups
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.run import chunk_groups
 from seamline.formats import Item
-from seamline.pipeline import unit_groups
+from seamline.streams import unit_groups
 from seamline.segmenters import get_segmenter, tile
 from seamline.tokenizers import get_tokenizer
 
@@ -64,7 +66,7 @@ def test_units_stream_and_documents_mixed():
 def test_lazy_units_equal_segmented_units():
     rng = random.Random(11)
     seg = get_segmenter("sentence", "rules")
-    from seamline.pipeline import segment_document
+    from seamline.streams import segment_document
     from seamline.records import Document
     for k in range(20):
         doc = Document(f"d{k}", random_text(rng, rng.randint(0, 200)), {"m": k})
@@ -94,7 +96,7 @@ def test_tile_starts_on_random_starts():
 
 def test_paragraph_packer_matches_whole_document_segmentation():
     """pack over rules sentences found paragraph by paragraph == pack over the whole document's sentences."""
-    import seamline.chunking as chunking
+    import seamline.chunkers.pack as chunking
     used = []
     real = chunking.WindowPacker.chunks
     extra = ["\n\n", "\n\u00a0\n", "\r\n\r\n", ". \n\n", "...", "\u3002", ")", "Dr. Who", "e.g. the", "  \n  \n", "x" * 90]

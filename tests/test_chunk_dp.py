@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from seamline.chunkers.optimal import optimal_strategy
-from seamline.chunking import ChunkOptions
+from seamline.chunkers.options import ChunkOptions
 from seamline.kernels import dp
 from seamline.records import UnitGroup
 from seamline.tokenizers import get_tokenizer

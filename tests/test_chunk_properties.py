@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import shared_path
 
 from seamline.chunkers import get_strategy
-from seamline.chunking import ChunkOptions
-from seamline.pipeline import segment_document
+from seamline.chunkers.options import ChunkOptions
+from seamline.streams import segment_document
 from seamline.records import Document, UnitGroup
 from seamline.segmenters import get_segmenter
 from seamline.tokenizers import get_tokenizer

@@ -100,7 +100,7 @@ def test_usage_errors_exit_2(args):
 
 
 def test_debug_shows_a_traceback():
-    proc = run_cli("--debug", "segment", stdin=b'{"id": "x"}\n')
+    proc = run_cli("--debug", "segment", stdin=b'{"id": "x"}\n', process=True)  # a real traceback on a real stderr
     assert proc.returncode == 1
     assert "Traceback" in proc.stderr.decode()
 

@@ -9,7 +9,7 @@ from conftest import FIXTURES, assert_tiles, records, run_cli
 from seamline.formats import format_for, read_inputs
 from seamline.formats.html import html_to_text
 from seamline.formats.markdown import markdown_headings, read_markdown
-from seamline.pipeline import segment_document
+from seamline.streams import segment_document
 from seamline.records import document_from_record
 from seamline.segmenters import get_segmenter
 

@@ -115,7 +115,9 @@ def test_windows_on_every_shared_corpus():
 
 def test_pack_with_windows_equals_pack_over_every_unit():
     """Chunks from the windowed engine are those of the whole-text units, at budgets below and above the switch."""
-    from seamline.chunking import ChunkOptions, DocumentGroup, pack_strategy
+    from seamline.chunkers.documents import DocumentGroup
+    from seamline.chunkers.options import ChunkOptions
+    from seamline.chunkers.pack import pack_strategy
     from seamline.records import Document, UnitGroup, units_from_spans
     from seamline.segmenters import tile
     from seamline.tokenizers import get_tokenizer

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import FIXTURES, assert_tiles, records, run_cli
 from seamline.chunkers.legal import legal_strategy
-from seamline.chunking import ChunkOptions
+from seamline.chunkers.options import ChunkOptions
 from seamline.legal import provision_spans
 from seamline.records import UnitGroup, make_unit
 from seamline.tokenizers import get_tokenizer

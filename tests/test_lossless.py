@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, assert_tiles, read_jsonl, shared_path
-from seamline.pipeline import segment_document
+from seamline.streams import segment_document
 from seamline.records import Document
 from seamline.segmenters import get_segmenter
 from seamline.segmenters.base import cut_points

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from conftest import assert_tiles, records, run_cli, to_jsonl
-from seamline.chunking import merge, merge_weakest
+from seamline.chunkers.merge import merge, merge_weakest
 from seamline.records import UnitGroup
 from seamline.tokenizers import get_tokenizer
 

@@ -190,7 +190,7 @@ def test_many_short_texts_in_one_pass_equal_each_alone_on_real_text(model, sourc
 def test_segment_batches_short_documents_with_the_same_units(source):
     """`segment` on a file segments short documents together; the units are those of one at a time."""
     from seamline.formats import Item
-    from seamline.pipeline import segment_items
+    from seamline.streams import segment_items
     from seamline.segmenters import get_segmenter
     docs = [{"id": f"d{k}", "text": text} for k, text in enumerate(short_texts(source)[:200])]
     docs.append({"id": "long", "text": "A long one. " * 1000})

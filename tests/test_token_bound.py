@@ -11,9 +11,9 @@ import pytest
 import tiktoken
 
 from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path, to_jsonl
-from seamline.chunking import pack
+from seamline.chunkers.pack import pack
 from seamline.errors import InputError
-from seamline.pipeline import segment_document
+from seamline.streams import segment_document
 from seamline.records import Document, UnitGroup
 from seamline.segmenters import get_segmenter
 from seamline.tokenizers import get_tokenizer
@@ -120,7 +120,7 @@ def test_unavailable_encoding_is_one_line_exit_1():
 def test_overlap_leaving_less_room_than_one_character(strategy):
     """--max-tokens 4 --overlap 3 leaves 1 token, and '日' alone takes 2: the overlap gives way, not the run."""
     from seamline.chunkers import get_strategy
-    from seamline.chunking import ChunkOptions
+    from seamline.chunkers.options import ChunkOptions
 
     text = "日本語の文章です。東京。"
     units = segment_document(Document("d", text), get_segmenter("sentence"))

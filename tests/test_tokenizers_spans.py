@@ -14,7 +14,8 @@ import tiktoken
 from hypothesis import given, settings, strategies as st
 
 from conftest import FIXTURES, shared_path
-from seamline.chunking import ChunkOptions, pack_strategy
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.pack import pack_strategy
 from seamline.errors import UsageError
 from seamline.records import UnitGroup
 from seamline.tokenizers import GenericSpans, TiktokenSpans, get_tokenizer

@@ -7,7 +7,8 @@ tokenizer splits its edges), the window ends one token earlier.
 """
 from __future__ import annotations
 
-from seamline.chunking import ChunkOptions, DocView, check_budget, check_overlap, to_records
+from seamline.chunkers.options import ChunkOptions, check_budget, check_overlap
+from seamline.chunkers.view import DocView, to_records
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seamline.chunking import ChunkOptions, carried_fields, check_budget, fit_pieces
+from seamline.chunkers.options import ChunkOptions, check_budget
+from seamline.chunkers.view import carried_fields
 from seamline.records import UnitGroup, make_unit
 from seamline.tokenizers import Tokenizer
 
@@ -249,3 +250,23 @@ def _provisions(group: UnitGroup) -> list[dict]:
             unit["meta"] = {**meta, **unit.get("meta", {})}
         out.append(unit)
     return out
+
+
+def fit_pieces(group: UnitGroup, tokenizer: Tokenizer, budget: int) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """(start, end, unit index) pieces, none over budget, and their exact counts."""
+    units = group.units
+    counts = tokenizer.count_many([u["text"] for u in units])
+    pieces: list[tuple[int, int, int]] = []
+    piece_counts: list[int] = []
+    for index, (unit, n) in enumerate(zip(units, counts)):
+        if n <= budget:
+            pieces.append((unit["start"], unit["end"], index))
+            piece_counts.append(n)
+            continue
+        start = unit["start"]
+        for end in tokenizer.cut(unit["text"], budget):
+            text = unit["text"][start - unit["start"]:end]
+            pieces.append((start, unit["start"] + end, index))
+            piece_counts.append(tokenizer.count(text))
+            start = unit["start"] + end
+    return pieces, piece_counts

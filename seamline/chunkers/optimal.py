@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from seamline.chunking import (ChunkOptions, DocView, _boundary_scores, check_budget, chunk_with_overlap,
-                               pack_positions, unit_positions)
+from seamline.chunkers.options import ChunkOptions, check_budget
+from seamline.chunkers.pack import pack_positions
+from seamline.chunkers.view import DocView, boundary_scores, chunk_with_overlap, unit_positions
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
 
@@ -27,7 +28,7 @@ def optimal_plan(view: DocView, budget: int, min_tokens: int, penalty: float) ->
 
     positions = unit_positions(view, budget)
     f, g = view.spans.exact_arrays(positions)
-    scores = np.asarray(_boundary_scores(view, positions), dtype=np.float64)
+    scores = np.asarray(boundary_scores(view, positions), dtype=np.float64)
     lo = min(min_tokens, budget)
     cuts = best_cuts(np.asarray(f, dtype=np.int64), np.asarray(g, dtype=np.int64), scores, lo, budget, penalty)
     if cuts is None:  # no split meets --min-tokens everywhere: drop the lower bound

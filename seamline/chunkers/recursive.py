@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import bisect
 
-from seamline.chunking import (LEVELS, ChunkOptions, DocView, chunk_with_overlap, clause_cuts, pack_positions,
-                               refine, word_cuts)
+from seamline.chunkers.cuts import LEVELS, clause_cuts, word_cuts
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.pack import pack_positions
+from seamline.chunkers.view import DocView, chunk_with_overlap, refine
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
 

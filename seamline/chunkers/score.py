@@ -7,7 +7,9 @@ long stretch without a strong boundary still yields chunks that fit.
 """
 from __future__ import annotations
 
-from seamline.chunking import ChunkOptions, DocView, _boundary_scores, chunk_with_overlap, pack_positions, unit_positions
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.pack import pack_positions
+from seamline.chunkers.view import DocView, boundary_scores, chunk_with_overlap, unit_positions
 from seamline.errors import InputError, UsageError
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
@@ -34,7 +36,7 @@ def score_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions
                          "`chunk --strategy score`", group.source, group.line)
     view = DocView(group, tokenizer)
     positions_all = view.boundaries()
-    _boundary_scores(view, positions_all)  # checks that every score is a number
+    boundary_scores(view, positions_all)  # checks that every score is a number
     cuts = {positions_all[k] for k in strong_boundaries(units, options.threshold, options.target)}
 
     def plan(v: DocView, budget: int):

@@ -13,9 +13,9 @@ import sys
 import typer
 
 from seamline import __version__
-from seamline.cli import chunk, coercion, eval as eval_cmd, merge, score, segment
+from seamline.cli import chunk, coercion, eval as eval_cmd, merge, pipe, plugins, score, segment
 from seamline.cli.common import STATE, silence_stdout
-from seamline.errors import SeamlineError
+from seamline.errors import SeamlineError, UnknownName
 
 coercion.install()  # option values without importing pydantic
 
@@ -53,6 +53,20 @@ app.command("chunk")(chunk.chunk)
 app.command("merge")(merge.merge)
 app.command("eval")(eval_cmd.eval_command)
 app.command("view")(importlib.import_module("seamline.cli.view").view)
+app.command("pipe")(pipe.pipe)
+app.command("plugins")(plugins.plugins)
+
+
+# The option that names a component of each registry kind, for messages.
+OPTION_OF_KIND = {"segmenters": "--engine", "levels": "--by", "chunkers": "--strategy", "mergers": "--strategy",
+                  "scorers": "--method", "tokenizers": "--tokenizer", "readers": "--from"}
+
+
+def message(err: SeamlineError) -> str:
+    """The library's message, with the option a user typed where the library names a component."""
+    if isinstance(err, UnknownName) and err.kind in OPTION_OF_KIND:
+        return f"unknown {OPTION_OF_KIND[err.kind]} {err.name!r} (a {err.what}); known: {', '.join(err.known)}"
+    return str(err)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     except SeamlineError as err:
         if STATE.debug:
             raise
-        sys.stderr.write(f"seamline: error: {err}\n")
+        sys.stderr.write(f"seamline: error: {message(err)}\n")
         sys.exit(err.exit_status)
     except MemoryError:
         if STATE.debug:

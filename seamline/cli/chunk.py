@@ -6,22 +6,13 @@ from typing import List, Optional
 import typer
 
 from seamline.batch import may_block
-from seamline.chunkers import STRATEGIES, get_strategy
-from seamline.chunking import ChunkOptions, check_budget, check_overlap, chunk_groups, document_groups
-from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, check_choice, write_groups
-from seamline.formats import read_inputs
-from seamline.pipeline import unit_groups
-from seamline.records import META_MODES
-from seamline.segmenters import get_segmenter
-from seamline.tokenizers import get_tokenizer
+from seamline.chunkers import STRATEGIES
+from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, write_groups
+from seamline.formats import format_for, read_inputs
 
 TokenizerOpt = typer.Option("cl100k_base", "--tokenizer", metavar="NAME",
                             help="chars, words, a tiktoken encoding available offline (cl100k_base), "
                                  "or the path of a Hugging Face tokenizer.json (extra: hf).")
-# Strategies that find their own structure read documents as paragraphs (cheap)
-# rather than sentences; the others pack sentences unless --by says otherwise.
-OWN_STRUCTURE = ("fixed", "recursive")
-DEFERRED = ("pack", "fixed", "recursive")
 
 
 def chunk(
@@ -71,19 +62,11 @@ def chunk(
 
       seamline chunk --tokenizer ./tokenizer.json --max-tokens 300 notes.md
     """
-    check_budget(max_tokens)
-    check_budget(max_tokens, min_tokens)
-    check_overlap(max_tokens, overlap)
-    check_choice("--meta", meta, META_MODES)
-    get_strategy(strategy)  # an unknown name is a usage error before any input is read
-    options = ChunkOptions(max_tokens=max_tokens, min_tokens=min_tokens, overlap=overlap, threshold=threshold,
-                           target=target, with_headings=with_headings, length_penalty=length_penalty)
-    counter = get_tokenizer(tokenizer)
-    level = by or ("paragraph" if strategy in OWN_STRUCTURE else "sentence")
-    if by is None and strategy in OWN_STRUCTURE:
-        engine = engine or "blankline"
-    # pack, fixed and recursive touch few units of a document: its units are then made only when looked at
-    read_groups = document_groups if strategy in DEFERRED else unit_groups
-    groups = read_groups(read_inputs(files or [], input_format), lambda: get_segmenter(level, engine, lang=lang), meta,
-                         prefetch=may_block(files or []))
-    write_groups(chunk_groups(groups, counter, options, strategy), output, files or [])
+    from seamline.stages import Chunk
+
+    stage = Chunk(max_tokens=max_tokens, tokenizer=tokenizer, strategy=strategy, overlap=overlap,
+                  min_tokens=min_tokens, threshold=threshold, target=target, length_penalty=length_penalty,
+                  with_headings=with_headings, by=by, engine=engine, lang=lang, meta=meta)
+    format_for("-", input_format)
+    items = read_inputs(files or [], input_format)
+    write_groups(stage.groups(items, prefetch=may_block(files or [])), output, files or [])

@@ -69,48 +69,19 @@ def eval_command(
 
       seamline eval chunks.jsonl --max-tokens 512 --sentences rules --questions q.jsonl
     """
-    from seamline.evaluation import metrics
-    from seamline.evaluation.boundaries import UNITS
+    from seamline.api import evaluations
     from seamline.batch import check_output
-    from seamline.formats import check_paths
 
-    check_choice("--unit", unit, UNITS)
-    check_choice("--convention", convention, metrics.CONVENTIONS)
     check_choice("--format", output_format, FORMATS)
-    metrics.set_jit(jit)
     thresholds = parse_thresholds(fail_under or [])
-    if [*predictions, gold, questions].count("-") > 1:
-        raise UsageError("standard input ('-') can be read only once")
     inputs = [*predictions, *(p for p in (gold, questions) if p)]
-    check_paths(inputs)
+    runs = evaluations(predictions, gold, unit=unit, convention=convention, window=window, tolerance=tolerance,
+                       n_t=n_t, per_doc=per_doc, allow_missing=allow_missing, tokenizer=tokenizer,
+                       max_tokens=max_tokens, sentences=sentence_engine, questions=questions, jit=jit)
     check_output(output, inputs)
-    evaluations = build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc,
-                        allow_missing, tokenizer, max_tokens, sentence_engine)
     table = output_format == "table" or (output_format == "auto" and output in (None, "-") and sys.stdout.isatty())
-    summaries = show_table(evaluations) if table else write_jsonl(evaluations, output, inputs)
+    summaries = show_table(runs) if table else write_jsonl(runs, output, inputs)
     check_thresholds(summaries, thresholds)
-
-
-def build(predictions, gold, questions, unit, convention, window, tolerance, n_t, per_doc, allow_missing,
-          tokenizer, max_tokens, sentence_engine):
-    """The evaluations to run, one per PRED file; inputs are read only when they run."""
-    from seamline.evaluation.gold import load_gold
-    from seamline.evaluation.retrieval import load_questions
-    from seamline.evaluation.run import Evaluation, Options
-    from seamline.evaluation.stats import ChunkStats
-    from seamline.segmenters import get_segmenter
-    from seamline.tokenizers import get_tokenizer
-
-    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing)
-    if tokenizer is None and max_tokens is not None:
-        tokenizer = "cl100k_base"
-    counter = get_tokenizer(tokenizer) if tokenizer else None
-    checker = get_segmenter("sentence", sentence_engine) if sentence_engine else None
-    fallback = get_segmenter("sentence", "rules") if unit == "sentence" else None
-    gold_index = load_gold(gold) if gold else None
-    asked = load_questions(questions) if questions else None
-    for pred in predictions:
-        yield Evaluation(pred, gold_index, options, ChunkStats(counter, max_tokens, checker), asked, fallback)
 
 
 def write_jsonl(evaluations, output: Optional[str], inputs: List[str]) -> list[dict]:

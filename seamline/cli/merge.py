@@ -5,16 +5,9 @@ from typing import List, Optional
 
 import typer
 
-from seamline.chunking import check_budget, merge as merge_small, merge_weakest
 from seamline.cli.chunk import TokenizerOpt
-from seamline.cli.common import FilesArg, FromOpt, OutputOpt, check_choice, write_groups
-from seamline.formats import read_inputs
-from seamline.pipeline import unit_groups
-from seamline.records import widen_page_spans
-from seamline.segmenters import get_segmenter
-from seamline.tokenizers import get_tokenizer
-
-MERGE_STRATEGIES = ("small", "weakest")
+from seamline.cli.common import FilesArg, FromOpt, OutputOpt, write_groups
+from seamline.formats import format_for, read_inputs
 
 
 def merge(
@@ -49,10 +42,8 @@ def merge(
 
       seamline segment doc.txt | seamline score | seamline merge --strategy weakest --target-tokens 300 --max-tokens 512
     """
-    check_choice("--strategy", strategy, MERGE_STRATEGIES)
-    minimum = max_tokens // 2 if min_tokens is None else min_tokens
-    check_budget(max_tokens, minimum)
-    counter = get_tokenizer(tokenizer)
-    run = merge_small if strategy == "small" else merge_weakest
-    groups = unit_groups(read_inputs(files or [], input_format), lambda: get_segmenter("sentence"))
-    write_groups((widen_page_spans(run(g, counter, max_tokens, minimum), g.units) for g in groups), output, files or [])
+    from seamline.stages import Merge
+
+    stage = Merge(max_tokens=max_tokens, min_tokens=min_tokens, strategy=strategy, tokenizer=tokenizer)
+    format_for("-", input_format)
+    write_groups(stage.groups(read_inputs(files or [], input_format)), output, files or [])

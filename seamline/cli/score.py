@@ -1,16 +1,13 @@
 """`seamline score`: add a boundary strength in [0, 1] to each unit."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Optional
+from typing import List, Optional
 
 import typer
 
 from seamline.cli.common import FilesArg, FromOpt, OutputOpt, write_groups
-from seamline.formats import read_inputs
-from seamline.pipeline import unit_groups
-from seamline.records import UnitGroup
-from seamline.segmenters import get_segmenter
-from seamline.topics import METHODS, get_scorer
+from seamline.formats import format_for, read_inputs
+from seamline.topics import METHODS
 
 
 def score(
@@ -45,16 +42,8 @@ def score(
 
       seamline segment report.txt | seamline score --method bayes
     """
-    scorer = get_scorer(method, **({"model": model} if model else {}))
-    groups = unit_groups(read_inputs(files or [], input_format),
-                         lambda: get_segmenter("sentence", engine, lang=lang))
-    write_groups(add_scores(groups, scorer), output, files or [])
+    from seamline.stages import Score
 
-
-def add_scores(groups: Iterable[UnitGroup], scorer) -> Iterator[list[dict]]:
-    for group in groups:
-        units = group.units
-        values = scorer.score([u["text"] for u in units]).values if len(units) > 1 else [0.0]
-        for i, unit in enumerate(units):
-            unit["score"] = None if i == 0 else round(float(values[i]), 6)
-        yield units
+    stage = Score(method=method, model=model, engine=engine, lang=lang)
+    format_for("-", input_format)
+    write_groups(stage.groups(read_inputs(files or [], input_format)), output, files or [])

@@ -5,17 +5,13 @@ from typing import List, Optional
 
 import typer
 
-from seamline.batch import Failures, expand_inputs, run_files, segment_work
-from seamline.cli.common import (FormatOpt, FromOpt, InputsArg, JobsOpt, KeepGoingOpt, MetaOpt, OutputOpt,
-                                 check_choice, write_pieces)
-from seamline.formats import format_for
+from seamline.batch import Failures, run_files, segment_work
+from seamline.cli.common import FormatOpt, FromOpt, InputsArg, JobsOpt, KeepGoingOpt, MetaOpt, OutputOpt, write_pieces
+from seamline.formats import expand_inputs, format_for
 from seamline.formats.writers import encoder
-from seamline.records import META_MODES
-from seamline.segmenters import REGISTRY, get_segmenter
+from seamline.segmenters import REGISTRY
 
-ENGINES = "; ".join(f"{level}: {', '.join(names)}" for level, names in REGISTRY.items())
-# Levels whose --engine names the sentence engine they build on, not themselves.
-BUILT_ON_SENTENCES = ("topic",)
+ENGINES = "; ".join(f"{level}: {', '.join(names)}" for level, names in REGISTRY.items()) + "; plugins: see `seamline plugins`"
 
 
 def segment(
@@ -73,19 +69,16 @@ def segment(
 
       seamline segment --by legal --family statute --level section title17.txt
     """
-    check_choice("--meta", meta, META_MODES)
+    from seamline.stages import Segment
+
     encode = encoder(out_format)
     format_for("-", input_format)  # an unknown --from is a usage error before any input is read
     paths = expand_inputs(files or [])
-    options = {"lang": lang}
-    extra = {"method": method, "select": select, "segments": segments, "threshold": threshold,
-             "min_units": min_units, "max_units": max_units, "family": family, "level": level}
-    options.update({k: v for k, v in extra.items() if v is not None})
-    if by in BUILT_ON_SENTENCES and engine is not None:
-        options["sentence_engine"], engine = engine, None
-    segmenter = get_segmenter(by, engine, **options)
+    stage = Segment(by=by, engine=engine, lang=lang, method=method, select=select, segments=segments,
+                    threshold=threshold, min_units=min_units, max_units=max_units, family=family, level=level,
+                    meta=meta, keep_boilerplate=keep_boilerplate)
     failures = Failures()
-    work = segment_work(segmenter, meta, input_format, encode, keep_boilerplate)
+    work = segment_work(stage, input_format, encode)
     write_pieces(run_files(paths, work, jobs, keep_going, failures), output, paths)
     if failures.messages:
         raise failures.error()

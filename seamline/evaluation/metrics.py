@@ -23,28 +23,25 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from seamline.errors import UsageError
-from seamline.kernels import metrics as kernels
+from seamline.kernels import JitPolicy, metrics as kernels
 
 CONVENTIONS = ("segeval", "nltk")
 # Past this many boundaries in one call, the compiled kernels beat the
 # interpreter by more than numba's start-up costs (~1.3 s once per process).
 JIT_FROM = 200_000
-_state = {"seen": 0, "mode": "auto"}
+# The policy of this process's run: `seamline eval --jit` sets its mode (auto: compile
+# once the run has seen JIT_FROM boundaries in all, always, or never).
+POLICY = JitPolicy(JIT_FROM, cumulative=True)
 
 
 def set_jit(mode: str) -> None:
     """auto (compile once the run has seen JIT_FROM boundaries), always, or never."""
-    if mode not in ("auto", "always", "never"):
-        raise UsageError(f"jit mode must be auto, always or never, got {mode!r}")
-    _state["mode"] = mode
+    global POLICY
+    POLICY = JitPolicy(JIT_FROM, mode, cumulative=True)
 
 
 def _kernel(fn, size: int):
-    mode = _state["mode"]
-    _state["seen"] += size
-    if mode == "always" or (mode == "auto" and _state["seen"] >= JIT_FROM):
-        return kernels.jitted(fn)
-    return fn
+    return POLICY.pick(fn, size)
 
 
 def _arrays(*seqs: Sequence[int]):

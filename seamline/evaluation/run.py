@@ -190,7 +190,7 @@ class Evaluation:
         elif gold.sentence_starts is not None:
             starts = gold.sentence_starts
         else:
-            from seamline.pipeline import segment_document
+            from seamline.streams import segment_document
             from seamline.records import Document
 
             self.units_from_rules += 1

@@ -51,7 +51,7 @@ class ChunkStats:
         return out
 
     def cut_inside(self, doc_id: str, text: str, spans: list[tuple[int, int]]) -> int:
-        from seamline.pipeline import segment_document
+        from seamline.streams import segment_document
         from seamline.records import Document
 
         units = segment_document(Document(doc_id, text), self.sentences, "none")

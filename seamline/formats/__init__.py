@@ -7,11 +7,12 @@ become one document each, whose id is the path as given.
 """
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from typing import Iterable, Iterator, NamedTuple
 
-from seamline.errors import UsageError
+from seamline.errors import UnknownName, UsageError
 
 
 class Item(NamedTuple):
@@ -32,9 +33,12 @@ FORMATS = sorted(set(EXTENSIONS.values()))
 
 
 def format_for(path: str, forced: str | None = None) -> str:
+    """The reader for a path: `forced` when given, else by extension (plugins' readers by their name)."""
+    from seamline import registry
+
     if forced:
-        if forced not in FORMATS:
-            raise UsageError(f"unknown input format {forced!r}; choose one of {', '.join(FORMATS)}")
+        if registry.find("readers", forced) is None:
+            raise UnknownName("readers", "input format", forced, registry.names("readers"))
         return forced
     if path == "-":
         return "jsonl"
@@ -42,6 +46,9 @@ def format_for(path: str, forced: str | None = None) -> str:
     for ext in sorted(EXTENSIONS, key=len, reverse=True):
         if lower.endswith(ext):
             return EXTENSIONS[ext]
+    _, dot, ext = lower.rpartition(".")
+    if dot and ext not in FORMATS and ext in registry.plugins()["readers"]:
+        return ext  # a plugin's reader named after its extension
     return "text"
 
 
@@ -55,32 +62,64 @@ def check_paths(paths: Iterable[str]) -> None:
 
 def read_inputs(paths: list[str], forced: str | None = None, keep_boilerplate: bool = False) -> Iterator[Item]:
     """Items of every input in order; directories and globs expand as `segment` expands them."""
-    from seamline.batch import expand_inputs  # imported here: batch imports this module
-
     for path in expand_inputs(paths or ["-"]):
         yield from read_one(path, format_for(path, forced), keep_boilerplate)
 
 
 def read_one(path: str, fmt: str, keep_boilerplate: bool = False) -> Iterator[Item]:
-    """The items of one input; `keep_boilerplate` keeps an HTML page's navigation, header and footer."""
-    if fmt == "jsonl":
-        from seamline.formats.jsonl import read_jsonl
-        yield from read_jsonl(path)
-    elif fmt == "json":
-        from seamline.formats.jsonl import read_json
-        yield from read_json(path)
-    elif fmt == "pdf":
-        from seamline.formats.pdf import read_pdf
-        yield read_pdf(path)
-    elif fmt == "markdown":
-        from seamline.formats.markdown import read_markdown
-        yield read_markdown(path)
-    elif fmt == "html":
-        from seamline.formats.html import read_html
-        yield read_html(path, keep_boilerplate)
-    else:
-        from seamline.formats.text import read_text
-        yield read_text(path, fmt)
+    """The items of one file through the reader registered for `fmt`; `keep_boilerplate`
+    keeps an HTML page's navigation, header and footer."""
+    from seamline import registry
+
+    reader = registry.load("readers", fmt)
+    yield from reader(path, keep_boilerplate) if keep_boilerplate and fmt == "html" else reader(path)
+
+
+# ---------------------------------------------------------------- inputs
+
+GLOB_CHARS = "*?["
+# A directory walk leaves out plain .json: beside documents it is mostly
+# metadata (manifests, sidecars). Name .json documents or match them with a glob.
+WALK_EXTENSIONS = tuple(ext for ext in EXTENSIONS if ext != ".json")
+
+
+def readable(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return not name.startswith(".") and name.endswith(WALK_EXTENSIONS)
+
+
+def walk(directory: str) -> list[str]:
+    """Files under a directory with a known extension, hidden ones left out, in sorted order."""
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, f) for f in sorted(files) if readable(f)]
+    return found
+
+
+def expand_inputs(args: Iterable[str]) -> list[str]:
+    """Files for FILE, DIR and GLOB arguments, in the order given; '-' stays standard input."""
+    out: list[str] = []
+    for arg in args:
+        if arg == "-" or os.path.isfile(arg):
+            out.append(arg)
+        elif os.path.isdir(arg):
+            found = walk(arg)
+            if not found:
+                known = ", ".join(sorted(WALK_EXTENSIONS))
+                raise UsageError(f"directory {arg!r} holds no input files (looked for {known})")
+            out += found
+        elif any(c in arg for c in GLOB_CHARS):
+            matches = sorted(glob.glob(arg, recursive=True))
+            found = []
+            for match in matches:
+                found += walk(match) if os.path.isdir(match) else [match] if os.path.isfile(match) else []
+            if not found:
+                raise UsageError(f"no input files match {arg!r}")
+            out += found
+        else:
+            raise UsageError(f"input file {arg!r} does not exist")
+    return out or ["-"]
 
 
 def source_name(path: str) -> str:

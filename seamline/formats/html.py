@@ -284,3 +284,8 @@ def read_html(path: str, keep_boilerplate: bool = False) -> Item:
     if page["title"]:
         meta["title"] = page["title"]
     return Item({"id": source, "text": page["text"], "meta": meta}, source, None)
+
+
+def read_html_file(path: str, keep_boilerplate: bool = False):
+    """The `html` reader as registered: an iterator of its one document."""
+    yield read_html(path, keep_boilerplate)

@@ -114,3 +114,8 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
         out.append((pos, pos + len(body), body))
         pos += len(line)
     return out
+
+
+def read_markdown_file(path: str):
+    """The `markdown` reader as registered: an iterator of its one document."""
+    yield read_markdown(path)

@@ -110,7 +110,7 @@ def _import_pdfplumber():
     try:
         import pdfplumber
     except ImportError:
-        raise MissingExtra("pdfplumber", "pdf", "reading PDF files") from None
+        raise MissingExtra("pdfplumber", None, "reading PDF files") from None
     return pdfplumber
 
 
@@ -554,3 +554,8 @@ def new_paragraph(prev: Line, line: Line, usual: float, lefts: dict[int, float])
         return True
     indent = line.x0 - lefts[line.region]
     return indent > 0.8 * size and line.x0 - prev.x0 > 0.8 * size and bool(_SENTENCE_END.search(prev.text))
+
+
+def read_pdf_file(path: str):
+    """The `pdf` reader as registered: an iterator of its one document."""
+    yield read_pdf(path)

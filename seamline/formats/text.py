@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Iterator
 
 from seamline.errors import InputError
 from seamline.formats import Item, source_name
@@ -34,3 +35,8 @@ def read_text(path: str, fmt: str = "text") -> Item:
     source = source_name(path)
     text = read_source(path, source)
     return Item({"id": source, "text": text, "meta": {"format": fmt}}, source, None)
+
+
+def read_text_file(path: str) -> Iterator[Item]:
+    """The `text` reader as registered: one document."""
+    yield read_text(path, "text")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from seamline.kernels import JitPolicy
+
 JIT_FROM = 20_000  # positions times window below which plain Python beats compiling
-_JIT = None
 
 
 def _dp(f, g, score, lo, hi, penalty, best, back):
@@ -41,11 +42,9 @@ def _dp(f, g, score, lo, hi, penalty, best, back):
 
 
 def _kernel():
-    global _JIT
-    if _JIT is None:
-        from numba import njit
-        _JIT = njit(cache=True)(_dp)
-    return _JIT
+    from seamline.kernels import compiled
+
+    return compiled(_dp)
 
 
 def best_cuts(f: np.ndarray, g: np.ndarray, score: np.ndarray, lo: int, hi: int, penalty: float):
@@ -54,7 +53,7 @@ def best_cuts(f: np.ndarray, g: np.ndarray, score: np.ndarray, lo: int, hi: int,
     best = np.full(n + 1, -np.inf)
     back = np.full(n + 1, -1, dtype=np.int64)
     window = int(np.median(np.diff(f))) if n > 1 else 1
-    run = _kernel() if n * max(1, hi // max(1, window)) >= JIT_FROM else _dp
+    run = JitPolicy(JIT_FROM).pick(_dp, n * max(1, hi // max(1, window)))
     total = run(f.astype(np.int64), g.astype(np.int64), score.astype(np.float64), int(lo), int(hi),
                 float(penalty), best, back)
     if total == -np.inf:

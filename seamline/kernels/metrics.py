@@ -18,18 +18,11 @@ PK = 0
 WINDOWDIFF = 1
 FAR = 1 << 62  # beyond any event position
 
-_COMPILED: dict = {}
-
-
 def jitted(fn):
-    """The Numba-compiled version of a kernel of this module (cached on disk)."""
-    compiled = _COMPILED.get(fn.__name__)
-    if compiled is None:
-        from numba import njit
+    """The Numba-compiled version of a kernel of this module (seamline.kernels.compiled)."""
+    from seamline.kernels import compiled
 
-        compiled = njit(cache=True)(fn)
-        _COMPILED[fn.__name__] = compiled
-    return compiled
+    return compiled(fn)
 
 
 def window_errors(ref, hyp, k, m, mode):

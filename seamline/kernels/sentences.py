@@ -252,32 +252,19 @@ _ORDER = ["char_class", "lower", "mix", "hash_lower", "hash_exact", "hash_shape"
           "token_start", "token_end", "line_bucket", "fill_features", "next_candidate", "find_starts",
           "candidate_features", "train_epoch"]
 _PLAIN = {name: globals()[name] for name in _ORDER}
-_jit = None
 
 
 def jitted():
-    """The kernels compiled with `numba.njit(cache=True)`, as a namespace (compiled once per process).
+    """The kernels compiled with `numba.njit(cache=True)`, as a namespace (compiled once per process)."""
+    from seamline.kernels import compiled_together
 
-    Each function is compiled from a copy whose globals name the compiled
-    callees, so the plain functions of this module stay plain Python.
-    """
-    global _jit
-    if _jit is None:
-        import types
-
-        from numba import njit
-        namespace = dict(globals())
-        for name in _ORDER:   # callees come first in _ORDER
-            f = _PLAIN[name]
-            copy = types.FunctionType(f.__code__, namespace, name, f.__defaults__, f.__closure__)
-            copy.__qualname__, copy.__module__ = f.__qualname__, f.__module__
-            namespace[name] = njit(cache=True)(copy)
-        _jit = types.SimpleNamespace(**{name: namespace[name] for name in _ORDER})
-    return _jit
+    return compiled_together([_PLAIN[name] for name in _ORDER], globals())
 
 
 def is_compiled() -> bool:
-    return _jit is not None
+    from seamline import kernels
+
+    return kernels.is_compiled([_PLAIN[name] for name in _ORDER])
 
 
 def plain(name):

@@ -8,7 +8,7 @@ it treats whitespace or characters internally.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator, Protocol, runtime_checkable
 
 _NOT_SPACE = re.compile(r"\S")
 _PARA_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -25,11 +25,58 @@ class Segmenter(Protocol):
         """Offsets where a unit starts, in any order; 0 and len(text) may be left out."""
         ...
 
-    # Optional, for segmenters whose units carry fields of their own (legal
-    # `path`/`heading`/`level`, topic `score`):
-    #     def annotated(self, text) -> list[tuple[int, int, dict]]
-    # returns spans that tile the text (build them with `tile`), each with the
-    # fields to add to its unit. The pipeline checks the tiling.
+
+
+# Optional capabilities. A segmenter has one by having its methods (checked with
+# isinstance); the stages use it when it is there and fall back when it is not.
+
+@runtime_checkable
+class Annotating(Protocol):
+    """Units that carry fields of their own (legal `path`/`heading`/`level`, topic `score`)."""
+
+    def annotated(self, text: str) -> list[tuple[int, int, dict]]:
+        """Spans that tile the text (build them with `tile`), each with the fields to add to its
+        unit. The stream checks the tiling."""
+        ...
+
+
+@runtime_checkable
+class BatchedStarts(Protocol):
+    """Several short texts at once (a vectorized pass has a fixed cost a short text does not repay)."""
+
+    def starts_many(self, texts: list[str]) -> list:
+        """`starts(t)` for each text, in order."""
+        ...
+
+
+@runtime_checkable
+class WindowedStarts(Protocol):
+    """The starts near a point from a window of text, so a chunker need not segment the rest."""
+
+    def last_start(self, text: str, q: int, floor: int = 0) -> int:
+        """The last unit start at or before q (floor: a start known to be at or before q)."""
+        ...
+
+    def next_start(self, text: str, q: int, floor: int = 0) -> int:
+        """The first unit start after q (len(text) if none)."""
+        ...
+
+
+def window_from_tokens(segmenter: WindowedStarts) -> int:
+    """The chunk budget from which a windowed engine's windows pay (an optional `window_from_tokens`
+    attribute: windows cost more than a whole-text pass when chunks are short); 0 if it names none."""
+    return getattr(segmenter, "window_from_tokens", 0)
+
+
+@runtime_checkable
+class ThreadSafe(Protocol):
+    """`thread_safe = True`: starts() keeps no state between calls, so it may run on a worker thread."""
+
+    thread_safe: bool
+
+
+def is_thread_safe(segmenter) -> bool:
+    return isinstance(segmenter, ThreadSafe) and segmenter.thread_safe is True
 
 
 def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ class PysbdSentences:
         try:
             import pysbd
         except ImportError:
-            raise MissingExtra("pysbd", "pysbd", "--engine pysbd") from None
+            raise MissingExtra("pysbd", None, "--engine pysbd") from None
         try:
             self._seg = pysbd.Segmenter(language=lang, clean=False)
         except ValueError as err:

@@ -14,27 +14,14 @@ Modules are imported only when a method is used, so the CLI starts fast.
 """
 from __future__ import annotations
 
-import importlib
+from seamline import registry
 
-from seamline.errors import UsageError
-
-METHODS = {
-    "tiling": "seamline.topics.tiling:TilingScorer",
-    "c99": "seamline.topics.c99:C99Scorer",
-    "embedding": "seamline.topics.embedding:EmbeddingScorer",
-    "perplexity": "seamline.topics.perplexity:PerplexityScorer",
-    "bayes": "seamline.topics.bayes:BayesScorer",
-    "topictiling": "seamline.topics.topictiling:TopicTilingScorer",
-}
+METHODS = registry.BUILTINS["scorers"]  # the built-ins; plugins: registry.names("scorers")
 DEFAULT_METHOD = "tiling"
 
 
 def get_scorer(method: str | None = None, **options):
-    method = method or DEFAULT_METHOD
-    if method not in METHODS:
-        raise UsageError(f"unknown --method {method!r}; choose one of {', '.join(METHODS)}")
-    module_name, class_name = METHODS[method].split(":")
-    return getattr(importlib.import_module(module_name), class_name)(**options)
+    return registry.load("scorers", method or DEFAULT_METHOD)(**options)
 
 
 __all__ = ["METHODS", "DEFAULT_METHOD", "get_scorer"]

@@ -14,6 +14,7 @@ from seamline.formats import Item
 from seamline.records import (Document, UnitGroup, check_next_unit, check_unit, document_from_record,
                               is_unit, units_from_spans)
 from seamline.segmenters import Segmenter, tile
+from seamline.segmenters.base import Annotating, BatchedStarts
 
 
 def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all", starts=None) -> list[dict]:
@@ -21,9 +22,8 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
 
     `starts`, when given, are the segmenter's starts for doc.text, found already.
     """
-    annotated = getattr(segmenter, "annotated", None)
     headings = heading_marks(doc)
-    if annotated is None:
+    if not isinstance(segmenter, Annotating):
         starts = segmenter.starts(doc.text) if starts is None else starts
         blocks = block_marks(doc)
         whole = sorted([*headings, *blocks])
@@ -37,7 +37,7 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
         if blocks:
             mark_blocks(units, blocks)
         return add_paths(units, headings) if headings else units
-    triples = annotated(doc.text)
+    triples = segmenter.annotated(doc.text)
     check_tiling(doc, [(s, e) for s, e, _ in triples], segmenter)
     units = list(units_from_spans(doc, [(s, e) for s, e, _ in triples], segmenter.kind, meta_mode))
     for unit, (_, _, fields) in zip(units, triples):
@@ -163,7 +163,7 @@ def segment_items(items: Iterable[Item], segmenter: Segmenter, meta_mode: str = 
     have come and segmented together; they come out in input order, and the
     documents before a bad record are written before its error.
     """
-    many = getattr(segmenter, "starts_many", None) if batch else None
+    many = segmenter.starts_many if batch and isinstance(segmenter, BatchedStarts) else None
     held: list[Document] = []
 
     def release() -> Iterator[list[dict]]:
