@@ -7,8 +7,8 @@ default conventions (seamline under the matching one), the values are checked
 to agree, and the table gives the time per call and the ratio to seamline.
 
 seamline: the compiled kernels (timed after a warm-up call: compilation is
-cached on disk; numba's import and first call cost ~1.3 s once per process,
-shown separately), and the same kernels run by the interpreter (--jit never).
+cached on disk; numba's import and first call, once per process, are shown
+separately), and the same kernels run by the interpreter (--jit never).
 
 Usage: python benchmarks/eval.py [--units N] [--segments S] [--repeat R]
        python benchmarks/eval.py --end-to-end   # the whole `seamline eval` process on Choi DEV
