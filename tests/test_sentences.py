@@ -130,3 +130,29 @@ def test_pysbd_golden_rules_english_exact():
     exact = sum({s for s, _ in tile(d["text"], engine.starts(d["text"]))[1:]} == {s for s, _ in d["segments"][1:]}
                 for d in docs)
     assert exact / len(docs) >= 0.95
+
+
+def test_a_decision_reads_only_the_declared_context():
+    """A windowed caller (pack) keeps context_before/context_after around a gap and gets the same decision."""
+    model = SentenceModel.load()
+    before, after = model.context_before, model.context_after
+    assert 0 < before < 1000 and 0 < after < 100
+    docs = read_jsonl(shared_path("sentences", "legal_sbd_savelka.dev.jsonl"))[:2]
+    docs += read_jsonl(shared_path("sentences", "ud_en_ewt.dev.jsonl"))[:40]
+    checked = 0
+    for doc in docs:
+        text = doc["text"][:20_000]
+        found = set(model.starts(text).tolist())
+        for s in range(1, len(text)):
+            if text[s].isspace() or not text[s - 1].isspace():
+                continue
+            e = s
+            while e > 0 and text[e - 1].isspace():
+                e -= 1
+            if e == 0:
+                continue
+            lo = max(0, e - before)
+            window = text[lo:s + after]
+            assert (s - lo in set(model.starts(window).tolist())) == (s in found), (doc["id"], s)
+            checked += 1
+    assert checked > 1000

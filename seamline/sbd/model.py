@@ -43,6 +43,12 @@ class SentenceModel:
     threshold: float = 0.0       # logit above which a candidate is a boundary
     info: dict = field(default_factory=dict)
     compiled: bool | None = None  # None: by document size; True/False: always/never compiled
+    # How much text a decision reads: whether a sentence starts at s depends only on
+    # text[e - context_before : s + context_after], e the end of the token before the
+    # whitespace gap that ends at s (the gap itself is whitespace of any length). A
+    # windowed caller that keeps this much context on both sides gets the same starts.
+    context_before: int = vectorized.CONTEXT_BEFORE
+    context_after: int = vectorized.CONTEXT_AFTER
     _plain_tables: tuple | None = None
     _vector_tables: object = None
 

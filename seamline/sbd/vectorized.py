@@ -28,6 +28,7 @@ from seamline.kernels.sentences import (CLOSE, DIGIT, FEATURES, LETTER, LOWER, M
 BLOCK = 1 << 16            # candidates per block are those whose left token ends in one block of characters
 _BEFORE = MAX_LINE + 8     # context a candidate reads before its gap (line length: 240 characters back)
 _AFTER = MAX_TOKEN + 2     # context after its next token's first character
+CONTEXT_BEFORE, CONTEXT_AFTER = _BEFORE, _AFTER   # public: SentenceModel.context_before / context_after
 _PRIME = np.uint32(16777619)
 _BMP = 0x10000
 _U32 = np.uint32
