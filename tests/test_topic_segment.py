@@ -130,3 +130,38 @@ def test_lossless_on_dev_topic_docs():
         units = records(run_cli("segment", "--by", "topic", "--method", method, stdin=payload, check=True).stdout)
         for d in docs:
             assert_tiles(d["text"], [u for u in units if u["doc"] == d["id"]])
+
+
+def test_the_default_gives_topics_a_reader_would_call_topics_on_a_book():
+    """Issue 12 item 7: the old default (tiling's own threshold) cut a story into 271 pieces of median 135 chars."""
+    book = shared_path("corpus", "gutenberg", "doyle_the_adventures_of_sherlock_holmes.txt").read_text(encoding="utf-8")
+    text = book[:60_000]
+    spans = TopicSegmenter().annotated(text)
+    check_tiling(text, spans)
+    lengths = sorted(e - s for s, e, _ in spans)
+    assert 2 <= len(spans) <= 30, len(spans)
+    assert lengths[len(lengths) // 2] >= 1_000, lengths
+    old = TopicSegmenter(method="tiling").annotated(text)   # what the default was: many times more pieces
+    assert len(old) > 5 * len(spans)
+
+
+def test_the_default_is_never_worse_than_no_boundary_on_dev_topic_sets():
+    from seamline.evaluation.metrics import pk
+    for name, count in [("choi", 40), ("multicoder_fournier", 9)]:
+        scorer = get_scorer("bayes")
+        ours, none = [], []
+        for doc in read_jsonl(shared_path("topics", f"{name}.dev.jsonl"))[:count]:
+            spans = doc["meta"]["sentence_spans"]   # the gold sentences, so Pk is over the gold's units
+            index = {s: i for i, (s, _) in enumerate(spans)}
+            ref = [index[s] for s, _ in doc["segments"][1:]]
+            hyp = decide(scorer.score([doc["text"][s:e] for s, e in spans]), "threshold")
+            ours.append(pk(len(spans), ref, hyp).value)
+            none.append(pk(len(spans), ref, []).value)
+        assert np.mean(ours) < np.mean(none), (name, np.mean(ours), np.mean(none))
+
+
+def test_cli_default_topic_method_is_bayes():
+    doc = {"id": "t", "text": TEXT}
+    default = run_cli("segment", "--by", "topic", stdin=to_jsonl([doc]), check=True).stdout
+    bayes = run_cli("segment", "--by", "topic", "--method", "bayes", stdin=to_jsonl([doc]), check=True).stdout
+    assert default == bayes

@@ -23,7 +23,7 @@ def segment(
              "With --by topic it names the sentence engine used first."),
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language code for engines that use one (pysbd, spacy)."),
     method: Optional[str] = typer.Option(None, "--method", metavar="NAME",
-                                         help="--by topic: the boundary scoring method (see `seamline score`)."),
+                                         help="--by topic: the boundary scoring method (default bayes; see `seamline score`)."),
     select: Optional[str] = typer.Option(None, "--select", metavar="RULE",
                                          help="--by topic: how boundaries are chosen from scores: threshold, best, dp."),
     segments: Optional[int] = typer.Option(None, "--segments", metavar="K", help="--by topic: the number of segments to make."),

@@ -7,7 +7,7 @@ segments, threshold, min_units, max_units, sentence_engine (--engine), lang.
 from __future__ import annotations
 
 from seamline.segmenters import REGISTRY, get_segmenter, tile
-from seamline.topics import get_scorer
+from seamline.topics import TOPIC_DEFAULT, get_scorer
 from seamline.topics.decide import check_options, decide
 
 
@@ -21,7 +21,7 @@ class TopicSegmenter:
         self.select = check_options(select, threshold, segments, min_units, max_units)
         self.threshold, self.segments = threshold, segments
         self.min_units, self.max_units = min_units, max_units
-        self.scorer = get_scorer(method)
+        self.scorer = get_scorer(method or TOPIC_DEFAULT)
         # The rule engine by default: fast to start, and topic boundaries only need rough sentences.
         engine = sentence_engine or "rules"
         self.sentences = get_segmenter(level_of(engine), engine, lang=lang)

@@ -17,11 +17,15 @@ from __future__ import annotations
 from seamline import registry
 
 METHODS = registry.BUILTINS["scorers"]  # the built-ins; plugins: registry.names("scorers")
-DEFAULT_METHOD = "tiling"
+DEFAULT_METHOD = "tiling"   # `seamline score`: fast, no document-wide optimisation needed
+# `segment --by topic`: the method whose own decision is best on the DEV topic sets and never
+# worse there than no boundary at all (benchmarks/accuracy.py); tiling's own threshold keeps
+# every local dip and cuts books into segments of one or two sentences.
+TOPIC_DEFAULT = "bayes"
 
 
 def get_scorer(method: str | None = None, **options):
     return registry.load("scorers", method or DEFAULT_METHOD)(**options)
 
 
-__all__ = ["METHODS", "DEFAULT_METHOD", "get_scorer"]
+__all__ = ["METHODS", "DEFAULT_METHOD", "TOPIC_DEFAULT", "get_scorer"]

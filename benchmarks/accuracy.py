@@ -1,0 +1,199 @@
+"""Accuracy on every DEV set: the honest estimate beside the in-sample figure and the peers.
+
+    NLTK_DATA=../shared/data/nltk_data .venv/bin/python benchmarks/accuracy.py [--only sentences|topics]
+
+The shipped models were trained or tuned on DEV, so their score on DEV
+("in-sample") says little about new text. The estimate printed beside it is
+cross-validated over documents: every DEV document is scored by a model that
+never saw it.
+
+Sentences (boundary F1, boundary = first non-space character of each gold
+segment but the first, micro over the documents of a set):
+  in-sample  the shipped model (seamline/models/sentences.npz) on the whole DEV set;
+  CV         `python -m seamline.sbd.train --cv 2`: the DEV documents of each set
+             are split in two folds by document id (sha1); each fold is scored by a
+             model trained, with the shipped settings, on the training files
+             (../shared/data/train) and the other fold of every DEV set;
+  peers      pysbd, spaCy's sentencizer, nupunkt, syntok (those installed), with
+             the set's language where the engine takes one.
+
+Topics (Pk over the gold sentences, segeval's window; lower is better; mean over
+the documents of a set), scored on the gold sentences (meta.sentence_spans):
+  in-sample  the default of `segment --by topic` (bayes, prior weight MU as shipped,
+             tuned on these sets);
+  CV         bayes with MU chosen on the other folds (5 folds by document id over
+             the three sets together; the objective gives each set equal weight);
+  peers      NLTK's TextTilingTokenizer (one sentence a paragraph), no boundary at
+             all, even spacing and random boundaries with the gold number of
+             segments, and seamline's previous default (tiling, own threshold).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+DATA = Path(os.environ.get("SEAMLINE_DATA", ROOT.parent / "shared" / "data"))
+os.environ.setdefault("NLTK_DATA", str(DATA / "nltk_data"))
+
+SENTENCE_SETS = {"ud_en_ewt": "en", "ud_en_gum": "en", "ud_fr_gsd": "fr", "ud_de_gsd": "de",
+                 "legal_sbd_savelka": "en", "legal_sbd_multilegal": "fr"}
+SENTENCE_PEERS = ["pysbd", "spacy", "nupunkt", "syntok"]
+TOPIC_SETS = ["choi", "manifesto", "multicoder_fournier"]
+MU_GRID = [0.6, 0.9, 1.2, 1.5, 1.8, 2.4, 3.0, 4.0]
+TOPIC_FOLDS = 5
+
+
+# ---------------------------------------------------------------- sentences
+
+def sentence_peer(name: str, lang: str):
+    from sentences import Syntok
+    from seamline.segmenters import get_segmenter
+    if name == "syntok":
+        import syntok  # noqa: F401  (skipped when absent)
+        return Syntok()
+    options = {"lang": lang} if name in ("pysbd", "spacy") else {}
+    return get_segmenter("sentence", name, **options)
+
+
+def sentences() -> None:
+    from sentences import f1, golden_en, read
+    from seamline.sbd.train import cross_validate
+    from seamline.segmenters.learned import LearnedSentences
+
+    data = {name: read(DATA / "sentences" / f"{name}.dev.jsonl") for name in SENTENCE_SETS}
+    golden = read(DATA / "sentences" / "pysbd_golden_rules.dev.jsonl")
+    cv = cross_validate(DATA, folds=2)
+    learned = LearnedSentences()
+    columns = ["learned in-sample", "learned CV (honest)", *SENTENCE_PEERS]
+    rows = {name: {} for name in [*SENTENCE_SETS, "golden rules EN (exact)"]}
+    for name, docs in data.items():
+        rows[name]["learned in-sample"] = f1(learned, docs)
+        rows[name]["learned CV (honest)"] = cv[name]["f1"]
+    rows["golden rules EN (exact)"]["learned in-sample"] = golden_en(learned, golden)
+    rows["golden rules EN (exact)"]["learned CV (honest)"] = cv["pysbd_golden_rules_en"]["exact_rate"]
+    for peer in SENTENCE_PEERS:
+        try:
+            sentence_peer(peer, "en")
+        except Exception as err:  # an optional peer that is not installed
+            print(f"{peer}: skipped ({err})", file=sys.stderr)
+            continue
+        for name, docs in data.items():
+            rows[name][peer] = f1(sentence_peer(peer, SENTENCE_SETS[name]), docs)
+        rows["golden rules EN (exact)"][peer] = golden_en(sentence_peer(peer, "en"), golden)
+    print("\n## Sentences: boundary F1 on DEV\n")
+    print("| set | " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for name, row in rows.items():
+        print(f"| {name} | " + " | ".join(f"{row[c]:.4f}" if c in row else "-" for c in columns) + " |")
+
+
+# ---------------------------------------------------------------- topics
+
+def fold_of(doc_id: str) -> int:
+    return hashlib.sha1(doc_id.encode()).digest()[0] % TOPIC_FOLDS
+
+
+class BayesDoc:
+    """A document's span charges, computed once, so the prior can be varied cheaply."""
+
+    def __init__(self, sentences: list[str]):
+        from seamline.topics.bayes import WINDOW, BayesScorer
+        scorer = BayesScorer(mu=1.0)
+        self.windows = []
+        for lo in range(0, len(sentences), WINDOW):
+            part = sentences[lo:lo + WINDOW]
+            if len(part) >= 2:
+                charge, unit_prior = scorer.charges(part)
+                self.windows.append((lo, charge, unit_prior))
+
+    def starts(self, mu: float) -> list[int]:
+        from seamline.kernels.topics import min_cost_segmentation
+        out = []
+        for lo, charge, unit_prior in self.windows:
+            n = charge.shape[0]
+            out += [lo + int(i) for i in min_cost_segmentation(charge, mu * unit_prior, 0, 1, n)]
+        return out
+
+
+def topics() -> None:
+    from topics import gold, nltk_starts, pk, read
+    from nltk.corpus import stopwords
+    from nltk.tokenize.texttiling import TextTilingTokenizer
+    from seamline.topics import TOPIC_DEFAULT, get_scorer
+    from seamline.topics.bayes import MU
+    from seamline.topics.decide import decide
+
+    tt = TextTilingTokenizer(stopwords=stopwords.words("english"))
+    sets = {name: read(name) for name in TOPIC_SETS}
+    docs = {name: [(d["id"], *gold(d)) for d in raw] for name, raw in sets.items()}
+    print(f"bayes charges for {sum(len(v) for v in docs.values())} documents ...", file=sys.stderr)
+    charges = {name: [BayesDoc(s) for _, s, _ in items] for name, items in docs.items()}
+    # Pk of every document under every prior on the grid
+    grid = {name: np.array([[pk(ref, c.starts(mu), len(s)) for mu in MU_GRID]
+                            for (_, s, ref), c in zip(items, charges[name])])
+            for name, items in docs.items()}
+    folds = {name: np.array([fold_of(i) for i, _, _ in items]) for name, items in docs.items()}
+    cv = {name: np.zeros(len(items)) for name, items in docs.items()}
+    chosen = []
+    for fold in range(TOPIC_FOLDS):
+        objective = np.mean([grid[name][folds[name] != fold].mean(axis=0)
+                             for name in TOPIC_SETS if (folds[name] != fold).any()], axis=0)
+        best = int(np.argmin(objective))
+        chosen.append(MU_GRID[best])
+        for name in TOPIC_SETS:
+            held = folds[name] == fold
+            cv[name][held] = grid[name][held, best]
+    in_sample_mu = MU_GRID.index(MU) if MU in MU_GRID else None
+
+    print("\n## Topics: Pk on DEV (lower is better)\n")
+    print(f"Default: `segment --by topic` = {TOPIC_DEFAULT}, MU = {MU}; CV chose MU = "
+          + ", ".join(f"{m}" for m in chosen) + f" in its {TOPIC_FOLDS} folds.\n")
+    columns = [f"{TOPIC_DEFAULT} in-sample", f"{TOPIC_DEFAULT} CV (honest)", "NLTK TextTiling", "no boundary",
+               "even spacing (gold K)", "random (gold K)", "tiling, own threshold"]
+    print("| set | docs | " + " | ".join(columns) + " |")
+    print("|---|---:|" + "---:|" * len(columns))
+    tiling = get_scorer("tiling")
+    for name, items in docs.items():
+        row = {columns[0]: grid[name][:, in_sample_mu].mean() if in_sample_mu is not None else math.nan,
+               columns[1]: cv[name].mean()}
+        nl, none, even, rand, til = [], [], [], [], []
+        rng = np.random.default_rng(0)
+        for _, s, ref in items:
+            n = len(s)
+            try:
+                nl.append(pk(ref, nltk_starts(tt, s), n))
+            except ValueError:  # NLTK fails on very short texts: no boundary
+                nl.append(pk(ref, [], n))
+            none.append(pk(ref, [], n))
+            k = len(ref) + 1
+            even.append(pk(ref, sorted({round(n * j / k) for j in range(1, k)} - {0}), n))
+            rand.append(pk(ref, sorted(rng.choice(np.arange(1, n), size=min(len(ref), n - 1),
+                                                  replace=False).tolist()), n))
+            til.append(pk(ref, decide(tiling.score(s), "threshold"), n))
+        for col, vals in zip(columns[2:], [nl, none, even, rand, til]):
+            row[col] = float(np.mean(vals))
+        print(f"| {name} | {len(items)} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=["sentences", "topics"])
+    a = ap.parse_args()
+    if a.only in (None, "sentences"):
+        sentences()
+    if a.only in (None, "topics"):
+        topics()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
