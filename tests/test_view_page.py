@@ -91,7 +91,6 @@ def test_scores_topics_and_gold_side_by_side(tmp_path, browser):
     html = page.read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<link" not in html and " src=" not in html
     opened = load(browser, page, 1100, 1000)
-    opened.screenshot(DOCS / "view-page.png")
     found = opened.evaluate(UNITS_JS)
     golds = {g["id"]: g for g in map(json.loads, lines)}
     a, b = by_doc(records(scored.read_bytes())), by_doc(records(topics.read_bytes()))
@@ -114,6 +113,7 @@ def test_scores_topics_and_gold_side_by_side(tmp_path, browser):
     assert f"offsets {start}-{end}" in detail and "score" in detail
     assert lit and all(s < end and e > start for s, e in lit)
     assert opened.errors() == []
+    opened.screenshot(DOCS / "view-page.png")  # with that unit hovered
 
 
 def test_chunks_with_overlap_and_a_budget(tmp_path, browser):
@@ -182,10 +182,10 @@ def test_terminal_screenshot(tmp_path, browser):
     from seamline.view import TerminalOptions, aligned, document_view, read_stream
 
     scored = stream_file(tmp_path, "scored.jsonl", ["segment", "--by", "paragraph"], ["score", "--method", "c99"],
-                         source=str(ROOT / "examples" / "policy.md"))
+                         source="examples/policy.md")
     chunks = stream_file(tmp_path, "chunks.jsonl", ["segment"], ["chunk", "--max-tokens", "64"],
-                         source=str(ROOT / "examples" / "policy.md"))
-    console = Console(record=True, width=96, force_terminal=True, color_system="truecolor", highlight=False,
+                         source="examples/policy.md")
+    console = Console(record=True, width=92, force_terminal=True, color_system="truecolor", highlight=False,
                       file=open("/dev/null", "w"))
     for path, name in ((scored, "paragraphs | score --method c99"), (chunks, "chunk --max-tokens 64")):
         [streams] = list(aligned([read_stream(str(path))], [name]))
@@ -193,7 +193,7 @@ def test_terminal_screenshot(tmp_path, browser):
             console.print(renderable)
     page = tmp_path / "terminal.html"
     console.save_html(str(page), theme=MONOKAI)
-    opened = load(browser, page, 820, 600)
+    opened = load(browser, page, 900, 600)
     assert "more characters" in opened.evaluate("document.body.textContent")
     opened.screenshot(DOCS / "view-terminal.png", selector="pre")
 
