@@ -149,7 +149,7 @@ def anchors_and_counts(enc, text: str) -> tuple[np.ndarray, np.ndarray]:
         before.append(cum[:None if last else -1])
         chars += len(block)
         tokens = int(cum[-1])
-    return np.concatenate(anchors).astype(np.int64), np.concatenate(before).astype(np.int64)
+    return np.concatenate(anchors).astype(np.int64, copy=False), np.concatenate(before).astype(np.int64, copy=False)
 
 
 def _block_counts(enc, block: str, at_start: bool, at_end: bool) -> tuple[np.ndarray, np.ndarray]:

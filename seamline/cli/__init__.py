@@ -71,6 +71,9 @@ def message(err: SeamlineError) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not {"--help", "-h", "--version"} & set(argv):
+        from seamline.cli.memory import fewer_malloc_arenas
+        fewer_malloc_arenas()  # before any thread starts
     # --debug is accepted anywhere on the line, not only before the subcommand.
     STATE.debug = "--debug" in argv or bool(os.environ.get("SEAMLINE_DEBUG"))
     argv = [a for a in argv if a != "--debug"]
