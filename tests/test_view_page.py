@@ -202,8 +202,8 @@ def test_whole_corpus_page_stays_usable(tmp_path, browser):
     """The 26 MB corpus, cut into 512-token chunks: the page is capped, opens, and shows every document."""
     corpus = shared_path("corpus")
     chunks = tmp_path / "corpus-chunks.jsonl"
-    segment = run_cli("segment", str(corpus / "gutenberg"), str(corpus / "legal"), check=True)
-    chunks.write_bytes(run_cli("chunk", "--max-tokens", "512", stdin=segment.stdout, check=True).stdout)
+    made = run_cli("chunk", "--max-tokens", "512", str(corpus / "gutenberg"), str(corpus / "legal"), check=True)
+    chunks.write_bytes(made.stdout)
     manifest = json.loads((corpus / "manifest.json").read_text())
     page = tmp_path / "corpus.html"
     run_cli("view", str(chunks), "--max-tokens", "512", "--html", str(page), check=True)
@@ -250,3 +250,12 @@ def test_unit_shades_are_readable_in_light_and_dark(tmp_path, browser, scheme):
     # the two shades differ in lightness, not in hue alone
     assert contrast(a[1], b[1]) >= 1.1
     assert opened.errors() == []
+
+
+def test_page_to_standard_output_from_standard_input(tmp_path):
+    units = stream_file(tmp_path, "units.jsonl", ["segment"], source=str(ROOT / "examples" / "harbour.txt"))
+    proc = run_cli("view", "--html", "-", stdin=units.read_bytes(), check=True)
+    page = proc.stdout.decode()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert page.count('class="u ') == len(records(units.read_bytes()))
+    assert not list(tmp_path.glob("*.partial"))
