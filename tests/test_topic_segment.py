@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, shared_path, to_jsonl
-from seamline.segmenters import get_segmenter
+from seamline.segmenters import get_segmenter, tile
 from seamline.segmenters.topic import TopicSegmenter
 from seamline.topics import METHODS, get_scorer
 from seamline.topics.decide import check_options, decide
@@ -165,3 +165,26 @@ def test_cli_default_topic_method_is_bayes():
     default = run_cli("segment", "--by", "topic", stdin=to_jsonl([doc]), check=True).stdout
     bayes = run_cli("segment", "--by", "topic", "--method", "bayes", stdin=to_jsonl([doc]), check=True).stdout
     assert default == bayes
+
+
+def test_topics_start_at_paragraph_breaks_when_the_text_has_them():
+    import re
+    book = shared_path("corpus", "gutenberg", "doyle_the_adventures_of_sherlock_holmes.txt").read_text(encoding="utf-8")
+    text = book[:60_000]
+    paragraph_starts = {m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)}
+    spans = TopicSegmenter().annotated(text)
+    assert len(spans) > 2
+    assert all(s in paragraph_starts for s, _, _ in spans[1:]), [s for s, _, _ in spans[1:]]
+    unsnapped = TopicSegmenter(min_units=1).annotated(text)   # length limits given: starts left where they fall
+    assert any(s not in paragraph_starts for s, _, _ in unsnapped[1:])
+
+
+def test_snapping_moves_a_start_only_to_a_nearby_paragraph_start():
+    from seamline.segmenters.topic import snap_to_paragraphs
+    text = "A one. A two.\n\nB one. B two. B three. C one. C two.\n\nD one."
+    spans = tile(text, get_segmenter("sentence", "rules").starts(text))
+    assert [text[s:e].strip() for s, e in spans][5] == "C one."
+    assert snap_to_paragraphs(text, spans, [3]) == [2]         # one sentence from a paragraph start
+    assert snap_to_paragraphs(text, spans, [6]) == [7]         # the next sentence opens a paragraph
+    assert snap_to_paragraphs(text, spans, [5]) == [5]         # paragraph starts too far: left alone
+    assert snap_to_paragraphs("x. y. z. w.", tile("x. y. z. w.", [3, 6, 9]), [2]) == [2]  # no blank lines

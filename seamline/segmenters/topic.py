@@ -6,6 +6,9 @@ segments, threshold, min_units, max_units, sentence_engine (--engine), lang.
 """
 from __future__ import annotations
 
+import bisect
+import re
+
 from seamline.segmenters import REGISTRY, get_segmenter, tile
 from seamline.topics import TOPIC_DEFAULT, get_scorer
 from seamline.topics.decide import check_options, decide
@@ -35,12 +38,43 @@ class TopicSegmenter:
         place = getattr(self.scorer, "place", None)
         if place is not None:
             starts = place(starts, self.min_units, self.max_units)
+        if not (self.min_units or self.max_units):  # length limits are the user's: leave them exact
+            starts = snap_to_paragraphs(text, spans, starts)
         edges = [0, *starts, len(spans)]
         out = []
         for a, b in zip(edges, edges[1:]):
             score = None if a == 0 else round(float(scores.values[a]), 6)
             out.append((spans[a][0], spans[b - 1][1], {"score": score}))
         return out
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def snap_to_paragraphs(text: str, spans: list[tuple[int, int]], starts: list[int]) -> list[int]:
+    """Move each topic start to the nearest paragraph start (after a blank line) within half the
+    distance to its neighbours: writers change topic at paragraph breaks, and a topic that begins
+    mid-paragraph reads wrong. Text without blank lines is left as it is.
+    """
+    opens = [i for i in range(1, len(spans)) if _BLANK_LINE.search(trailing_space(text, *spans[i - 1]))]
+    if not opens or not starts:
+        return starts
+    out: list[int] = []
+    edges = [0, *starts, len(spans)]
+    for k in range(1, len(edges) - 1):
+        prev, here, nxt = edges[k - 1], edges[k], edges[k + 1]
+        reach = max(0, min(here - prev, nxt - here) // 2)
+        j = bisect.bisect_left(opens, here - reach)
+        near = [p for p in opens[j:j + 2 * reach + 2] if abs(p - here) <= reach]
+        best = min(near, key=lambda p: (abs(p - here), p)) if near else here
+        if (not out or best > out[-1]) and best < len(spans):
+            out.append(best)
+    return out
+
+
+def trailing_space(text: str, start: int, end: int) -> str:
+    unit = text[start:end]
+    return unit[len(unit.rstrip()):]
 
 
 def level_of(engine: str | None) -> str:
