@@ -188,11 +188,29 @@ def default_engine(level: str) -> str:
     return found[0]
 
 
-def segmenter_class(level: str, engine: str | None = None):
-    """The class of a level's engine (the level's default when engine is None)."""
+def segmenter_class(level: str, engine: str | None = None, lang: str | None = None):
+    """The class of a level's engine (the level's default when engine is None), after checking
+    that it reads `lang` (see check_language); stages call it to refuse options before any input."""
     engine = engine or default_engine(level)
     if find("segmenters", f"{level}.{engine}") is None:
         if level not in levels():
             raise UnknownName("levels", "segmentation level", level, levels())
         raise UnknownName("segmenters", f"{level} engine", engine, engines(level))
-    return load("segmenters", f"{level}.{engine}")
+    cls = load("segmenters", f"{level}.{engine}")
+    check_language(cls, level, lang)
+    return cls
+
+
+def check_language(cls, level: str, lang: str | None) -> None:
+    """--lang must mean something to the engine: a language it reads, or one its library is asked for.
+
+    Engines list the `languages` they were made for; engines without the
+    attribute either take any language (paragraphs, lines) or hand it to their
+    library, which refuses the ones it lacks (pysbd, spacy).
+    """
+    known = getattr(cls, "languages", None)
+    if lang is None or known is None or lang in known:
+        return
+    hint = "; for other languages use --engine pysbd or spacy" if level in ("sentence", "topic") else ""
+    raise UsageError(f"the {level} engine {getattr(cls, 'name', cls.__name__)!r} reads {', '.join(known)}, "
+                     f"not --lang {lang!r}{hint}")

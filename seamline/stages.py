@@ -86,7 +86,7 @@ class Score(Stage):
 
         self.scorer = get_scorer(method, **({"model": model} if model else {}))
         self.engine, self.lang = engine, lang
-        segmenter_class("sentence", engine)  # an unknown engine is refused before any input
+        segmenter_class("sentence", engine, lang)  # an unknown engine or a --lang it cannot read: refused before any input
 
     def groups(self, items: Iterable[Item]) -> Groups:
         from seamline.streams import unit_groups
@@ -137,7 +137,7 @@ class Chunk(Stage):
         self.counter = get_tokenizer(tokenizer)
         self.level = by or ("paragraph" if strategy in OWN_STRUCTURE else "sentence")
         self.engine = engine if (by is not None or strategy not in OWN_STRUCTURE) else (engine or "blankline")
-        segmenter_class(self.level, self.engine)  # an unknown level or engine is refused now
+        segmenter_class(self.level, self.engine, lang)  # an unknown level or engine, or a --lang it cannot read: refused now
 
     def groups(self, items: Iterable[Item], segment: Segment | None = None, prefetch: bool = False) -> Groups:
         """`segment`: the stage before this one, fused into it (see `fuse`): documents are cut

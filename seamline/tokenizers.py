@@ -15,7 +15,7 @@ import os
 import re
 from typing import Protocol
 
-from seamline.errors import InputError, MissingExtra, SeamlineError, UsageError
+from seamline.errors import InputError, MissingExtra, UsageError
 
 _WORD = re.compile(r"\S+")
 _SPACE_RUN_END = re.compile(r"\s+")
@@ -267,8 +267,9 @@ def _load(name: str) -> Tokenizer:
     return TiktokenTokenizer(name, load_tiktoken(name))
 
 
-class EncodingUnavailable(SeamlineError):
-    """Exit status 1: the encoding exists but its file is not on this machine."""
+class EncodingUnavailable(UsageError):
+    """The encoding exists but its file is not on this machine: the command line asks for
+    something this machine cannot do, as with an unknown tokenizer (exit status 2)."""
 
 
 def load_tiktoken(name: str):

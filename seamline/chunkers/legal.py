@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from seamline.chunkers.headings import SEPARATOR, HeadingContext
 from seamline.chunkers.options import ChunkOptions, check_budget
 from seamline.chunkers.view import carried_fields
 from seamline.records import UnitGroup, make_unit
 from seamline.tokenizers import Tokenizer
 
-SEPARATOR = "\n"
 OWNED = ("path", "heading", "level", "context")
 
 
@@ -46,29 +46,14 @@ class _Planner:
         self.prefix = [0]
         for n in self.counts:
             self.prefix.append(self.prefix[-1] + n)
-        self.headings: dict[tuple, tuple[str, int]] = {}
-        for unit, path in zip(units, self.paths):
-            if path and unit.get("heading") and unit.get("level") not in ("text", "preamble") \
-                    and path not in self.headings:
-                self.headings[path] = (unit["heading"], unit["start"])
+        # headings: legal units' `heading`, or the reader's (Markdown, HTML, PDF units)
+        self.context_of = HeadingContext(units, tokenizer, max_tokens // 2)
         self._budget_cache: dict[tuple, int] = {}
 
     # --- context -------------------------------------------------------------
     def context(self, path: tuple, start: int) -> str:
         """Headings of the path's prefixes that start before `start`, trimmed to half the budget."""
-        if not self.with_headings:
-            return ""
-        lines = [self.headings[path[:k]][0] for k in range(1, len(path) + 1)
-                 if path[:k] in self.headings and self.headings[path[:k]][1] < start]
-        while lines and self.tok.count(SEPARATOR.join(lines) + SEPARATOR) > self.max // 2:
-            if len(lines) == 1:
-                ends = self.tok.cut(lines[0], max(1, self.max // 2 - 1))
-                lines = [lines[0][:ends[0]]]
-                if self.tok.count(lines[0] + SEPARATOR) > self.max // 2:
-                    return ""
-                break
-            lines.pop(0)  # the outermost heading goes first: the nearest ones say most
-        return SEPARATOR.join(lines)
+        return self.context_of(path, start) if self.with_headings else ""
 
     def budget(self, path: tuple) -> int:
         """Tokens left for text under `path` once its context (all of it, at worst) is counted."""

@@ -10,6 +10,9 @@ from seamline.records import UnitGroup, widen_page_spans
 from seamline.streams import Groups
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenTokenizer, Tokenizer
 
+# Strategies that put `context` into their chunks themselves (--with-headings).
+OWN_HEADINGS = ("legal",)
+
 # Documents counted ahead of the one being chunked, each on its own thread (two
 # ahead kept both cores busy on the corpus benchmark; one left one idle).
 AHEAD = 2
@@ -35,7 +38,11 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
     strategy_run = get_strategy(strategy)
 
     def run(group, tokenizer, options):
-        chunks = strategy_run(group, tokenizer, options)
+        if options.with_headings and strategy not in OWN_HEADINGS:
+            from seamline.chunkers.headings import chunk_with_headings
+            chunks = chunk_with_headings(group, tokenizer, options, strategy_run)
+        else:
+            chunks = strategy_run(group, tokenizer, options)
         return widen_page_spans(chunks, group.units) if isinstance(group, UnitGroup) else chunks
 
     if not _counts_from_one_pass(tokenizer):  # only then is there real work to move to a second thread

@@ -82,12 +82,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status if isinstance(status, int) else 0)
     except typer.Exit as err:
         sys.exit(err.exit_code)
-    except typer.TyperException as err:  # usage errors from option parsing: status 2
-        show = getattr(err, "show", None)
-        if show:
-            show()
+    except typer.TyperException as err:  # usage errors from option parsing: status 2, one line too
+        if type(err).__name__ == "NoArgsIsHelpError":  # `seamline` alone: the help, as before
+            err.show()
         else:
-            sys.stderr.write(f"seamline: error: {err}\n")
+            sys.stderr.write(f"seamline: error: {usage_message(err)}\n")
         sys.exit(getattr(err, "exit_code", 2))
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("seamline: interrupted\n")
@@ -111,3 +110,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"seamline: internal error: {type(err).__name__}: {err} "
                          "(run again with --debug for a traceback, and please report it)\n")
         sys.exit(1)
+
+
+def usage_message(err) -> str:
+    """click's usage error as one line, in the form of every other error, with where to read more."""
+    text = err.format_message() if hasattr(err, "format_message") else str(err)
+    text = " ".join(text.split()).rstrip(".")
+    ctx = getattr(err, "ctx", None)
+    command = ctx.command_path if ctx is not None else "seamline"
+    return f"{text} (see '{command} --help')"

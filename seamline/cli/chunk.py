@@ -22,14 +22,18 @@ def chunk(
     strategy: str = typer.Option("pack", "--strategy", metavar="NAME",
                                  help=f"How to chunk: {', '.join(STRATEGIES)} (see docs/chunking.md)."),
     overlap: int = typer.Option(0, "--overlap", min=0, metavar="N",
-                                help="Tokens a chunk shares with the one before (any strategy; counted in --max-tokens)."),
+                                help="Tokens a chunk shares with the one before (every strategy but legal; counted in --max-tokens)."),
     min_tokens: int = typer.Option(0, "--min-tokens", min=0, help="--strategy optimal: fewest tokens per chunk."),
     threshold: Optional[float] = typer.Option(None, "--threshold",
                                               help="--strategy score: cut where a unit's score is above this [default: 0.5]."),
     target: Optional[int] = typer.Option(None, "--target", metavar="K", help="--strategy score: cut at the K best boundaries."),
     length_penalty: float = typer.Option(1.0, "--length-penalty", min=0.0, metavar="L",
                                          help="--strategy optimal: cost L*(1-tokens/max)^2 per chunk against boundary scores."),
-    with_headings: bool = typer.Option(False, "--with-headings", help="Prefix each chunk's heading path as context (counted in the budget)."),
+    with_headings: bool = typer.Option(
+        False, "--with-headings",
+        help='Add a "context" field to each chunk: the headings above it that it does not contain, one '
+             'a line (from the units\' path: Markdown, HTML, PDF or legal units; empty without headings). '
+             '"text" is unchanged; "tokens" then counts context + newline + text, within --max-tokens.'),
     by: Optional[str] = typer.Option(None, "--by", metavar="LEVEL",
                                      help="How documents in the input are segmented first "
                                           "[default: paragraph (blank lines) for fixed and recursive, sentence otherwise]."),
@@ -48,7 +52,8 @@ def chunk(
 
     Strategies: pack (greedy units up to the budget), fixed (token windows), recursive
     (paragraph, line, sentence, clause, word, token), score (cut at high boundary
-    scores), optimal (best boundaries by dynamic programming).
+    scores), optimal (best boundaries by dynamic programming), legal (whole provisions
+    along the heading tree of `segment --by legal` units).
 
     Examples:
 

@@ -126,5 +126,21 @@ def source_name(path: str) -> str:
     return STDIN_NAME if path == "-" else path
 
 
+_STDIN: dict = {}
+
+
 def binary_stdin():
-    return sys.stdin.buffer
+    """Standard input as a binary stream of seamline's own, made once per descriptor.
+
+    Not sys.stdin.buffer: a reader thread (chunk's prefetch) may still wait on
+    it when the run ends, and the interpreter's shutdown would then find
+    sys.stdin's lock held and abort. A sys.stdin without a descriptor (a test
+    runner's, an embedding host's) is read as it is.
+    """
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return sys.stdin.buffer
+    if fd not in _STDIN:
+        _STDIN[fd] = open(fd, "rb", closefd=False)
+    return _STDIN[fd]

@@ -46,9 +46,11 @@ ENUM_LEVELS: dict[str, dict[str, str]] = {
                "paren-digit": "clause", "paren-roman": "subclause", "dot-lower": "clause"},
 }
 
-# Every name --level accepts: the levels of all families plus enumerator names.
+# Every name --level accepts: the levels of all families and the levels enumerators are
+# given (the names a reader of the document uses, never the internal style names).
 ALL_LEVELS = sorted({name for names in FAMILY_LEVELS.values() for name in names}
-                    | {name for names in ENUM_LEVELS.values() for name in names} | {"heading", "definition"})
+                    | {name for styles in ENUM_LEVELS.values() for name in styles.values()}
+                    | {"heading", "definition"})
 
 ROMAN = re.compile(r"^(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NUM = r"(?:\d+[A-Za-z]?|[IVXLC]+)"

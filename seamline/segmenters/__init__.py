@@ -20,7 +20,7 @@ for _name, _target in registry.BUILTINS["segmenters"].items():
 
 
 def get_segmenter(level: str, engine: str | None = None, /, **options) -> Segmenter:
-    return registry.segmenter_class(level, engine)(**options)
+    return registry.segmenter_class(level, engine, options.get("lang"))(**options)
 
 
 __all__ = ["REGISTRY", "Segmenter", "get_segmenter", "engines", "levels", "default_engine", "tile"]

@@ -14,6 +14,7 @@ from seamline.errors import MissingExtra, UsageError
 class CharBoundarySentences:
     name = "charboundary"
     kind = "sentence"
+    languages = ("en",)  # its shipped models are trained on English (legal) text
 
     def __init__(self, **_options):
         try:

@@ -49,6 +49,8 @@ def context_bounds(model) -> tuple[int, int]:
 class LearnedSentences:
     name = "learned"
     kind = "sentence"
+    # one model for the languages of its training data; --lang only checks that it is one of them
+    languages = ("en", "fr", "de", "es", "it", "pt")
     thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
     # `pack` asks for windows (last_start, next_start) only when chunks are this many tokens or more:
     # deciding one block of 1,024 characters costs as much as about 15 KB of the whole-text pass (NumPy's

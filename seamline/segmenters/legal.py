@@ -12,6 +12,7 @@ from seamline.legal.units import check_options, provision_spans
 class LegalSegmenter:
     name = "structure"
     kind = "section"
+    languages = ("en",)  # the families' heading patterns are English
 
     def __init__(self, family: str | None = None, level: str | None = None, refs: bool = True, **_options):
         check_options(family, level)

@@ -11,6 +11,7 @@ from seamline.errors import MissingExtra
 class NupunktSentences:
     name = "nupunkt"
     kind = "sentence"
+    languages = ("en",)  # trained on English legal and financial text
 
     def __init__(self, **_options):
         try:

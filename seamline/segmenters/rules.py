@@ -42,6 +42,7 @@ _WORD_BEFORE = re.compile(r"(\S+)$")
 class RuleSentences:
     name = "rules"
     kind = "sentence"
+    languages = ("en",)  # its abbreviations and sentence starters are English
     thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
 
     def __init__(self, lang: str = "en", **_options):

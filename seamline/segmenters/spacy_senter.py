@@ -17,6 +17,7 @@ PIECE_CHARS = 100_000
 class SpacySenterSentences:
     name = "spacy-senter"
     kind = "sentence"
+    languages = ("en",)  # the shipped pipeline is trained on UD English EWT
 
     def __init__(self, **_options):
         try:
