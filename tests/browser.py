@@ -19,7 +19,8 @@ from pathlib import Path
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-default-apps", "--mute-audio", "--hide-scrollbars"]
+         "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+         "--disable-dev-shm-usage"]  # containers often have a small /dev/shm
 
 
 def find_chromium() -> str | None:

@@ -30,7 +30,7 @@ def view(
                                                   "units over it counted."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="X",
                                               help="Score threshold to draw and mark boundaries above "
-                                                   "[default: mean - sd/2 of each document's scores]."),
+                                                   "[default: mean - sd/2 of each document's non-zero scores]."),
     gold: Optional[str] = typer.Option(None, "--gold", metavar="PATH",
                                        help="Gold segments (the format `seamline eval` reads) to mark "
                                             "on the page."),
