@@ -157,3 +157,24 @@ def test_level_errors_name_levels_a_reader_knows():
     from seamline.legal.patterns import ALL_LEVELS
     for level in ALL_LEVELS:  # every listed level is accepted
         assert run_cli("segment", "--by", "legal", "--level", level, stdin=LEGAL).returncode == 0, level
+
+
+# ---------------------------------------------------------------- item 3: a gate over nothing
+
+def test_gate_over_an_empty_stream_fails(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    proc = run_cli("eval", str(empty), "--max-tokens", "512", "--fail-under", "over_budget=0")
+    assert proc.returncode == 1
+    assert "no documents" in one_line(proc)
+    proc = run_cli("eval", str(empty), "--max-tokens", "512", "--fail-under", "over_budget=0", "--allow-empty")
+    assert proc.returncode == 0, proc.stderr
+    assert run_cli("eval", str(empty), "--max-tokens", "512").returncode == 0  # no gate, no failure
+
+
+def test_gate_over_chunks_still_passes_and_fails_on_values(tmp_path):
+    chunks = tmp_path / "chunks.jsonl"
+    chunks.write_bytes(run_cli("chunk", "--max-tokens", "20", stdin=LEGAL, check=True).stdout)
+    assert run_cli("eval", str(chunks), "--max-tokens", "20", "--fail-under", "over_budget=0").returncode == 0
+    proc = run_cli("eval", str(chunks), "--max-tokens", "10", "--fail-under", "over_budget=0")
+    assert proc.returncode == 1 and "over_budget" in proc.stderr.decode()

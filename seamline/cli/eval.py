@@ -33,6 +33,9 @@ def eval_command(
     per_doc: bool = typer.Option(False, "--per-doc", help="One record per document before each summary."),
     allow_missing: bool = typer.Option(False, "--allow-missing",
                                        help="Skip documents missing on either side or with other text, instead of failing."),
+    allow_empty: bool = typer.Option(False, "--allow-empty",
+                                     help="Let --fail-under pass a prediction stream with no documents "
+                                          "(without it, a gate over nothing fails)."),
     fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", metavar="METRIC=VALUE",
                                                    help="Exit 1 when a summary metric is worse than VALUE "
                                                         "(below it; above it for pk, windowdiff, edit_distance, "
@@ -81,7 +84,7 @@ def eval_command(
     check_output(output, inputs)
     table = output_format == "table" or (output_format == "auto" and output in (None, "-") and sys.stdout.isatty())
     summaries = show_table(runs) if table else write_jsonl(runs, output, inputs)
-    check_thresholds(summaries, thresholds)
+    check_thresholds(summaries, thresholds, allow_empty)
 
 
 def write_jsonl(evaluations, output: Optional[str], inputs: List[str]) -> list[dict]:
@@ -164,19 +167,7 @@ def parse_thresholds(items: list[str]) -> list[tuple[str, float]]:
     return out
 
 
-def check_thresholds(summaries: list[dict], thresholds: list[tuple[str, float]]) -> None:
-    from seamline.errors import InputError
-    from seamline.evaluation.run import HIGHER_IS_BETTER
+def check_thresholds(summaries: list[dict], thresholds: list[tuple[str, float]], allow_empty: bool = False) -> None:
+    from seamline.evaluation.gate import check_gate
 
-    short = []
-    for summary in summaries:
-        for name, limit in thresholds:
-            value = summary.get(name)
-            if value is None:
-                short.append(f"{summary['pred']}: {name} was not measured (needs --gold, --questions, "
-                             "--max-tokens or --sentences)")
-            elif (value < limit) if HIGHER_IS_BETTER[name] else (value > limit):
-                word = "below" if HIGHER_IS_BETTER[name] else "above"
-                short.append(f"{summary['pred']}: {name} {value:.4g} is {word} {limit:g}")
-    if short:
-        raise InputError("--fail-under: " + "; ".join(short))
+    check_gate(summaries, thresholds, allow_empty)
