@@ -79,7 +79,8 @@ def in_first_half(doc_id: str) -> bool:
     return fold_of(doc_id) == 0
 
 
-def load(data: Path, holdout: bool, fold: int = 1, folds: int = 2) -> tuple[list[Doc], list[Doc]]:
+def load(data: Path, holdout: bool, fold: int = 1, folds: int = 2,
+         train_sets: list[str] | None = None, dev_sets: list[str] | None = None) -> tuple[list[Doc], list[Doc]]:
     """(training documents, evaluation documents).
 
     holdout: the DEV documents of `fold` are scored and left out of training
@@ -87,9 +88,9 @@ def load(data: Path, holdout: bool, fold: int = 1, folds: int = 2) -> tuple[list
     everything trains and DEV is scored in-sample.
     """
     train, evaluate = [], []
-    for name in TRAIN_SETS:
+    for name in TRAIN_SETS if train_sets is None else train_sets:
         train += read_gold(data / "train" / f"{name}.train.jsonl", name + "_train")
-    for name in DEV_SETS:
+    for name in DEV_SETS if dev_sets is None else dev_sets:
         path = data / "sentences" / f"{name}.dev.jsonl"
         if not path.exists():
             print(f"skipping {name}: {path} not found", file=sys.stderr)
@@ -185,14 +186,15 @@ def subset(docs: list[Doc], m: Matrix, keep: list[bool]) -> tuple[list[Doc], Mat
 
 
 def cross_validate(data: Path, folds: int = 2, bits: int = HASH_BITS, epochs: int = EPOCHS, rate: float = 0.1,
-                   l2: float = 1e-6, threshold: float = -1.0) -> dict[str, dict]:
+                   l2: float = 1e-6, threshold: float = -1.0,
+                   train_sets: list[str] | None = None, dev_sets: list[str] | None = None) -> dict[str, dict]:
     """Every DEV document scored by a model trained without it (the training files plus the other folds).
 
     Folds are by document (`fold_of`), so no document is ever scored by a model
     that saw any of it; counts are pooled over the folds.
     """
     classes, lower = tables()
-    train_docs, dev_docs = load(data, holdout=False)
+    train_docs, dev_docs = load(data, holdout=False, train_sets=train_sets, dev_sets=dev_sets)
     dev_ids = {id(d) for d in dev_docs}
     dev_docs = [d for d in train_docs if id(d) in dev_ids]
     m = featurize(train_docs, classes, lower, bits)
@@ -225,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, metavar="FOLDS", default=0,
                     help="cross-validate over DEV documents in FOLDS folds (every DEV document scored by a "
                     "model that did not see it); writes no model")
+    ap.add_argument("--train-sets", default=",".join(TRAIN_SETS),
+                    help="training files (train/NAME.train.jsonl) besides DEV; e.g. ud_en_ewt alone to leave out "
+                    "GUM (CC BY-NC-SA)")
+    ap.add_argument("--dev-sets", default=",".join(DEV_SETS),
+                    help="DEV sentence sets (sentences/NAME.dev.jsonl) to train on and score")
     ap.add_argument("--bits", type=int, default=HASH_BITS, help="log2 of the number of weights")
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--rate", type=float, default=0.1)
@@ -234,12 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
 
     t0 = time.time()
+    train_sets = [name for name in a.train_sets.split(",") if name]
+    dev_sets = [name for name in a.dev_sets.split(",") if name]
     if a.cv:
-        results = cross_validate(a.data, a.cv, a.bits, a.epochs, a.rate, a.l2, a.threshold)
+        results = cross_validate(a.data, a.cv, a.bits, a.epochs, a.rate, a.l2, a.threshold, train_sets, dev_sets)
         report(results, f"cross-validated over DEV documents, {a.cv} folds, threshold {a.threshold:+.2f}")
         return 0
     classes, lower = tables()
-    train_docs, eval_docs = load(a.data, a.holdout)
+    train_docs, eval_docs = load(a.data, a.holdout, train_sets=train_sets, dev_sets=dev_sets)
     train_m = featurize(train_docs, classes, lower, a.bits)
     print(f"{len(train_docs)} documents, {len(train_m.labels)} candidates, "
           f"{int(train_m.labels.sum())} boundaries ({time.time() - t0:.1f}s)", file=sys.stderr)
