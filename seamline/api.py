@@ -120,8 +120,8 @@ def evaluations(predictions: Union[str, "os.PathLike[str]", Iterable], gold: str
 
     preds = [os.fspath(predictions)] if isinstance(predictions, (str, os.PathLike)) else \
         [os.fspath(p) for p in predictions]
-    check_choice("--unit", unit, UNITS)
-    check_choice("--convention", convention, metrics.CONVENTIONS)
+    check_choice("unit", unit, UNITS)
+    check_choice("convention", convention, metrics.CONVENTIONS)
     metrics.set_jit(jit)
     if [*preds, gold, questions].count("-") > 1:
         from seamline.errors import UsageError

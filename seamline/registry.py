@@ -211,6 +211,6 @@ def check_language(cls, level: str, lang: str | None) -> None:
     known = getattr(cls, "languages", None)
     if lang is None or known is None or lang in known:
         return
-    hint = "; for other languages use --engine pysbd or spacy" if level in ("sentence", "topic") else ""
+    hint = "; for other languages use `engine` pysbd or spacy" if level in ("sentence", "topic") else ""
     raise UsageError(f"the {level} engine {getattr(cls, 'name', cls.__name__)!r} reads {', '.join(known)}, "
-                     f"not --lang {lang!r}{hint}")
+                     f"not `lang` {lang!r}{hint}")

@@ -25,7 +25,7 @@ Groups = Iterator[list]
 def check_choice(name: str, value: str, choices: Iterable[str]) -> None:
     choices = list(choices)
     if value not in choices:
-        raise UsageError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+        raise UsageError(f"`{name}` must be one of {', '.join(choices)}, got {value!r}")
 
 
 class Stage:
@@ -56,7 +56,7 @@ class Segment(Stage):
                  keep_boilerplate: bool = False):
         from seamline.segmenters import get_segmenter
 
-        check_choice("--meta", meta, META_MODES)
+        check_choice("meta", meta, META_MODES)
         options: dict = {"lang": lang}
         extra = {"method": method, "select": select, "segments": segments, "threshold": threshold,
                  "min_units": min_units, "max_units": max_units, "family": family, "level": level}
@@ -126,9 +126,9 @@ class Chunk(Stage):
         check_budget(max_tokens)
         check_budget(max_tokens, min_tokens)
         check_overlap(max_tokens, overlap)
-        check_choice("--meta", meta, META_MODES)
+        check_choice("meta", meta, META_MODES)
         if overlap and strategy in NO_OVERLAP:
-            raise UsageError(f"--strategy {strategy} places chunk starts at provisions and takes no --overlap")
+            raise UsageError(f"`strategy` {strategy} places chunk starts at provisions and takes no `overlap`")
         get_strategy(strategy)  # an unknown name is refused before any input is read
         self.options = ChunkOptions(max_tokens=max_tokens, min_tokens=min_tokens, overlap=overlap,
                                     threshold=threshold, target=target, with_headings=with_headings,

@@ -131,7 +131,7 @@ class HuggingFaceTokenizer:
         try:
             from tokenizers import Tokenizer as HFTokenizer
         except ImportError:
-            raise MissingExtra("tokenizers", "hf", f"--tokenizer {path}") from None
+            raise MissingExtra("tokenizers", "hf", f"the tokenizer {path}") from None
         try:
             self.tok = HFTokenizer.from_file(path)
         except Exception as err:  # the library raises plain Exception on a bad file
@@ -205,7 +205,7 @@ def _greedy_cut(text: str, budget: int, count, snap) -> list[int]:
         end = _largest_fitting_end(text, pos, budget, count, snap)
         if end <= pos:
             raise InputError(f"the character at offset {pos} alone needs more than {budget} tokens; "
-                             "raise --max-tokens")
+                             "raise `max_tokens`")
         ends.append(end)
         pos = end
     return ends
@@ -278,7 +278,7 @@ def load_tiktoken(name: str):
         import tiktoken.load
         import tiktoken.registry
     except ImportError:
-        raise MissingExtra("tiktoken", None, f"--tokenizer {name}") from None
+        raise MissingExtra("tiktoken", None, f"the tokenizer {name}") from None
     known = tiktoken.list_encoding_names()
     if f"{name}_offline" in known:
         with _parsed_bpe_cache(tiktoken.load):

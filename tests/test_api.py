@@ -187,6 +187,11 @@ def test_errors_are_library_errors():
         seamline.segment("text", engine="nope")
     with pytest.raises(seamline.InputError, match="no 'text' field"):
         list(seamline.chunk([{"id": "a"}]))
+    # the library names options by keyword; the CLI says the flag a user typed
+    with pytest.raises(seamline.UsageError, match="`overlap` must be at least 0 and less than `max_tokens`"):
+        seamline.chunk("text", max_tokens=8, overlap=8)
+    proc = run_cli("chunk", "--max-tokens", "8", "--overlap", "8", stdin="x")
+    assert proc.returncode == 2 and b"--overlap must be at least 0 and less than --max-tokens (8)" in proc.stderr
 
 
 def test_import_seamline_is_cheap():

@@ -21,11 +21,11 @@ class ChunkOptions:
 
 def check_budget(max_tokens: int, min_tokens: int = 0) -> None:
     if max_tokens < 1:
-        raise UsageError(f"--max-tokens must be at least 1, got {max_tokens}")
+        raise UsageError(f"`max_tokens` must be at least 1, got {max_tokens}")
     if min_tokens < 0 or min_tokens > max_tokens:
-        raise UsageError(f"--min-tokens must be between 0 and --max-tokens ({max_tokens}), got {min_tokens}")
+        raise UsageError(f"`min_tokens` must be between 0 and `max_tokens` ({max_tokens}), got {min_tokens}")
 
 
 def check_overlap(max_tokens: int, overlap: int) -> None:
     if overlap < 0 or overlap >= max_tokens:
-        raise UsageError(f"--overlap must be at least 0 and less than --max-tokens ({max_tokens}), got {overlap}")
+        raise UsageError(f"`overlap` must be at least 0 and less than `max_tokens` ({max_tokens}), got {overlap}")

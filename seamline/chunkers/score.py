@@ -29,7 +29,7 @@ def strong_boundaries(units: list[dict], threshold: float | None, target: int | 
 
 def score_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
     if options.target is not None and options.target < 0:
-        raise UsageError(f"--target must be at least 0, got {options.target}")
+        raise UsageError(f"`target` must be at least 0, got {options.target}")
     units = group.units
     if len(units) > 1 and all(u.get("score") is None for u in units[1:]):
         raise InputError(f"units of {group.doc!r} carry no 'score'; run `seamline score` before "

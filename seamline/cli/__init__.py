@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 
 import typer
@@ -62,11 +63,17 @@ OPTION_OF_KIND = {"segmenters": "--engine", "levels": "--by", "chunkers": "--str
                   "scorers": "--method", "tokenizers": "--tokenizer", "readers": "--from"}
 
 
+# Keyword arguments whose option is spelled otherwise on the command line.
+FLAG_OF_KEYWORD = {"input_format": "--from", "target_tokens": "--target-tokens"}
+
+
 def message(err: SeamlineError) -> str:
-    """The library's message, with the option a user typed where the library names a component."""
+    """The library's message in the command line's words: an option the library names by its
+    keyword (`max_tokens`, in backquotes) is the flag a user typed (--max-tokens)."""
     if isinstance(err, UnknownName) and err.kind in OPTION_OF_KIND:
         return f"unknown {OPTION_OF_KIND[err.kind]} {err.name!r} (a {err.what}); known: {', '.join(err.known)}"
-    return str(err)
+    return re.sub(r"`([a-z_]+)`", lambda m: FLAG_OF_KEYWORD.get(m.group(1), "--" + m.group(1).replace("_", "-")),
+                  str(err))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -226,7 +226,7 @@ class Evaluation:
         if asked:
             problems.append(f"{len(asked)} questioned document(s) with no prediction: {ids(asked)}")
         if problems:
-            raise InputError("; ".join(problems) + " (use --allow-missing to score the rest)", self.pred)
+            raise InputError("; ".join(problems) + " (use `allow_missing` to score the rest)", self.pred)
 
     def summary(self) -> dict:
         opt = self.options

@@ -21,14 +21,14 @@ _PARSERS: dict[str, Parser] = {}
 
 def check_options(family: str | None, level: str | None) -> None:
     if family not in (None, "auto") and family not in FAMILIES:
-        raise UsageError(f"unknown --family {family!r}; choose auto or one of {', '.join(FAMILIES)}")
+        raise UsageError(f"unknown `family` {family!r}; choose auto or one of {', '.join(FAMILIES)}")
     if level is not None and level not in ALL_LEVELS:
         known = ALL_LEVELS
         if family in FAMILY_LEVELS:
             enumerated = ENUM_LEVELS.get(family, {}).values()
             known = list(dict.fromkeys([*FAMILY_LEVELS[family], *enumerated, "definition"]))
         which = f"a level of the {family} family" if family in FAMILY_LEVELS else "one of"
-        raise UsageError(f"unknown --level {level!r}; choose {which}: {', '.join(known)}")
+        raise UsageError(f"unknown `level` {level!r}; choose {which}: {', '.join(known)}")
 
 
 def parse_blocks(text: str, family: str | None = None) -> tuple[str, list[Block]]:

@@ -23,7 +23,7 @@ class CharBoundarySentences:
                 import charboundary
                 from charboundary import TextSegmenter
         except ImportError:
-            raise MissingExtra("charboundary", "charboundary", "--engine charboundary") from None
+            raise MissingExtra("charboundary", "charboundary", "the charboundary engine") from None
         path = charboundary.get_model_path("small", use_onnx=False, download=False)
         if path is None:
             raise UsageError("charboundary's small model is missing from its package; reinstall charboundary")

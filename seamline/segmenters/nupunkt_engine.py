@@ -17,7 +17,7 @@ class NupunktSentences:
         try:
             import nupunkt
         except ImportError:
-            raise MissingExtra("nupunkt", "nupunkt", "--engine nupunkt") from None
+            raise MissingExtra("nupunkt", "nupunkt", "the nupunkt engine") from None
         self._spans = nupunkt.sent_spans
 
     def starts(self, text: str) -> list[int]:

@@ -20,11 +20,11 @@ class PysbdSentences:
         try:
             import pysbd
         except ImportError:
-            raise MissingExtra("pysbd", None, "--engine pysbd") from None
+            raise MissingExtra("pysbd", None, "the pysbd engine") from None
         try:
             self._seg = pysbd.Segmenter(language=lang, clean=False)
         except ValueError as err:
-            raise UsageError(f"pysbd does not support --lang {lang!r} ({err})") from None
+            raise UsageError(f"pysbd does not support `lang` {lang!r} ({err})") from None
 
     def starts(self, text: str) -> list[int]:
         out: list[int] = []

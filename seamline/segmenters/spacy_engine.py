@@ -20,7 +20,7 @@ class SpacySentences:
         try:
             import spacy
         except ImportError:
-            raise MissingExtra("spacy", None, "--engine spacy") from None
+            raise MissingExtra("spacy", None, "the spacy engine") from None
         try:
             self.nlp = spacy.blank(lang)
         except (ImportError, KeyError, ValueError) as err:

@@ -23,7 +23,7 @@ class SpacySenterSentences:
         try:
             import spacy
         except ImportError:
-            raise MissingExtra("spacy", None, "--engine spacy-senter") from None
+            raise MissingExtra("spacy", None, "the spacy-senter engine") from None
         path = resources.files("seamline") / "models" / "senter"
         try:
             with resources.as_file(path) as p:

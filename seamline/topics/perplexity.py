@@ -139,9 +139,9 @@ class HFCausalLM:
             import torch  # noqa: F401
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError:
-            raise MissingExtra("transformers", "hf", "--model for the perplexity method") from None
+            raise MissingExtra("transformers", "hf", "a model for the perplexity method") from None
         if not Path(path).is_dir():
-            raise UsageError(f"--model {path!r}: not a local model directory")
+            raise UsageError(f"`model` {path!r}: not a local model directory")
         self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True).eval()
         self.context_sentences = context_sentences
