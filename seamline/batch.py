@@ -242,3 +242,19 @@ def segment_work(stage, forced: str | None, encode: Callable[[dict], bytes]) -> 
 
     work.warm = warm
     return work
+
+
+def stage_work(stage, forced: str | None, encode: Callable[[dict], bytes]) -> Work:
+    """The work of chunk, score or merge (a seamline.stages stage) on one file: each document's records, encoded.
+
+    Each file is a stream of its own (a document's units never span two files).
+    """
+    from seamline.formats import format_for, read_one
+
+    def work(path: str) -> Iterator[bytes]:
+        items = read_one(path, format_for(path, forced))
+        extra = {"prefetch": not is_regular_file(path)} if stage.name == "chunk" else {}
+        for records in stage.groups(items, **extra):
+            yield b"".join(encode(rec) for rec in records)
+
+    return work

@@ -178,3 +178,39 @@ def test_gate_over_chunks_still_passes_and_fails_on_values(tmp_path):
     assert run_cli("eval", str(chunks), "--max-tokens", "20", "--fail-under", "over_budget=0").returncode == 0
     proc = run_cli("eval", str(chunks), "--max-tokens", "10", "--fail-under", "over_budget=0")
     assert proc.returncode == 1 and "over_budget" in proc.stderr.decode()
+
+
+# ---------------------------------------------------------------- item 13: options common to the commands
+
+@pytest.fixture
+def unit_files(tmp_path):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for i in range(3):
+        doc = {"id": f"f{i}", "text": f"File {i} begins. " + "It goes on for a while, sentence by sentence. " * (5 + i)}
+        (folder / f"{i}.jsonl").write_bytes(run_cli("segment", stdin=to_jsonl([doc]), check=True).stdout)
+    return folder
+
+
+@pytest.mark.parametrize("stage", [["chunk", "--max-tokens", "24"], ["score"], ["merge", "--max-tokens", "48"]])
+def test_jobs_give_the_same_bytes_as_one_job(unit_files, stage):
+    one = run_cli(*stage, str(unit_files), check=True).stdout
+    two = run_cli(*stage, "-j", "2", str(unit_files), check=True, process=True).stdout
+    assert one == two and one
+
+
+@pytest.mark.parametrize("stage", [["chunk", "--max-tokens", "24"], ["score"], ["merge", "--max-tokens", "48"]])
+def test_keep_going_lists_a_failing_file_and_goes_on(unit_files, stage):
+    (unit_files / "1.jsonl").write_bytes(b"not json\n")
+    proc = run_cli(*stage, "--keep-going", str(unit_files))
+    assert proc.returncode == 1
+    assert "1 of 3 inputs failed" in proc.stderr.decode() and "1.jsonl:1" in proc.stderr.decode()
+    assert {r["doc"] for r in records(proc.stdout)} == {"f0", "f2"}
+
+
+@pytest.mark.parametrize("stage", [["chunk", "--max-tokens", "24"], ["score"], ["merge", "--max-tokens", "48"]])
+def test_format_text_writes_one_record_a_line(unit_files, stage):
+    jsonl = records(run_cli(*stage, str(unit_files), check=True).stdout)
+    text = run_cli(*stage, "--format", "text", str(unit_files), check=True).stdout.decode()
+    assert len(text.splitlines()) == len(jsonl)
+    assert text.splitlines()[0].startswith("File 0 begins.")

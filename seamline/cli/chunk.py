@@ -5,10 +5,9 @@ from typing import List, Optional
 
 import typer
 
-from seamline.batch import may_block
 from seamline.chunkers import STRATEGIES
-from seamline.cli.common import FilesArg, FromOpt, MetaOpt, OutputOpt, write_groups
-from seamline.formats import format_for, read_inputs
+from seamline.cli.common import (FilesArg, FormatOpt, FromOpt, JobsOpt, KeepGoingOpt, MetaOpt, OutputOpt,
+                                 write_stage)
 
 TokenizerOpt = typer.Option("cl100k_base", "--tokenizer", metavar="NAME",
                             help="chars, words, a tiktoken encoding available offline (cl100k_base), "
@@ -42,6 +41,9 @@ def chunk(
     meta: str = MetaOpt,
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
+    jobs: int = JobsOpt,
+    keep_going: bool = KeepGoingOpt,
+    out_format: str = FormatOpt,
 ) -> None:
     """Cut units into chunks of at most --max-tokens tokens.
 
@@ -66,12 +68,14 @@ def chunk(
       seamline segment doc.txt | seamline score | seamline chunk --strategy optimal --min-tokens 100
 
       seamline chunk --tokenizer ./tokenizer.json --max-tokens 300 notes.md
+
+      seamline chunk -j 2 --keep-going --max-tokens 256 units/ -o chunks.jsonl
+
+      seamline chunk --format text --max-tokens 64 notes.md | less
     """
     from seamline.stages import Chunk
 
     stage = Chunk(max_tokens=max_tokens, tokenizer=tokenizer, strategy=strategy, overlap=overlap,
                   min_tokens=min_tokens, threshold=threshold, target=target, length_penalty=length_penalty,
                   with_headings=with_headings, by=by, engine=engine, lang=lang, meta=meta)
-    format_for("-", input_format)
-    items = read_inputs(files or [], input_format)
-    write_groups(stage.groups(items, prefetch=may_block(files or [])), output, files or [])
+    write_stage(stage, files, output, input_format, out_format, jobs, keep_going)

@@ -103,6 +103,33 @@ def write_groups(groups: Iterable[list[dict]], output: Optional[str], inputs: It
     return count
 
 
+def write_stage(stage, files: Optional[List[str]], output: Optional[str], input_format: Optional[str],
+                out_format: str = "jsonl", jobs: int = 1, keep_going: bool = False) -> None:
+    """Run a chunk, score or merge stage over the inputs and write its records.
+
+    One job without --keep-going reads every input as one stream (a pipe is read
+    ahead only as far as it has come); more jobs, or --keep-going, run each file
+    on its own through seamline.batch, with the output in input order.
+    """
+    from seamline.batch import Failures, may_block, run_files, stage_work
+    from seamline.formats import expand_inputs, format_for, read_inputs
+    from seamline.formats.writers import encoder
+
+    encode = encoder(out_format)
+    format_for("-", input_format)  # an unknown --from is a usage error before any input is read
+    if jobs <= 1 and not keep_going:
+        items = read_inputs(files or [], input_format)
+        extra = {"prefetch": may_block(files or [])} if stage.name == "chunk" else {}
+        write_groups(stage.groups(items, **extra), output, files or [], out_format)
+        return
+    paths = expand_inputs(files or [])
+    failures = Failures()
+    write_pieces(run_files(paths, stage_work(stage, input_format, encode), jobs, keep_going, failures),
+                 output, paths)
+    if failures.messages:
+        raise failures.error()
+
+
 def write_pieces(pieces: Iterable, output: Optional[str], paths: List[str]) -> None:
     """Write batch output (seamline.batch.Piece) as it comes, with a files-and-bytes bar on a terminal."""
     from seamline.batch import file_size

@@ -6,8 +6,7 @@ from typing import List, Optional
 import typer
 
 from seamline.cli.chunk import TokenizerOpt
-from seamline.cli.common import FilesArg, FromOpt, OutputOpt, write_groups
-from seamline.formats import format_for, read_inputs
+from seamline.cli.common import FilesArg, FormatOpt, FromOpt, JobsOpt, KeepGoingOpt, OutputOpt, write_stage
 
 
 def merge(
@@ -22,6 +21,9 @@ def merge(
     tokenizer: str = TokenizerOpt,
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
+    jobs: int = JobsOpt,
+    keep_going: bool = KeepGoingOpt,
+    out_format: str = FormatOpt,
 ) -> None:
     """Join adjacent chunks of a document while one is under --min-tokens and the result fits --max-tokens.
 
@@ -45,5 +47,4 @@ def merge(
     from seamline.stages import Merge
 
     stage = Merge(max_tokens=max_tokens, min_tokens=min_tokens, strategy=strategy, tokenizer=tokenizer)
-    format_for("-", input_format)
-    write_groups(stage.groups(read_inputs(files or [], input_format)), output, files or [])
+    write_stage(stage, files, output, input_format, out_format, jobs, keep_going)

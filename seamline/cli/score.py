@@ -5,8 +5,7 @@ from typing import List, Optional
 
 import typer
 
-from seamline.cli.common import FilesArg, FromOpt, OutputOpt, write_groups
-from seamline.formats import format_for, read_inputs
+from seamline.cli.common import FilesArg, FormatOpt, FromOpt, JobsOpt, KeepGoingOpt, OutputOpt, write_stage
 from seamline.topics import METHODS
 
 
@@ -23,6 +22,9 @@ def score(
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for the sentence engine."),
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
+    jobs: int = JobsOpt,
+    keep_going: bool = KeepGoingOpt,
+    out_format: str = FormatOpt,
 ) -> None:
     """Add "score", the strength of the boundary before each unit, in [0, 1] (null for the first).
 
@@ -45,5 +47,4 @@ def score(
     from seamline.stages import Score
 
     stage = Score(method=method, model=model, engine=engine, lang=lang)
-    format_for("-", input_format)
-    write_groups(stage.groups(read_inputs(files or [], input_format)), output, files or [])
+    write_stage(stage, files, output, input_format, out_format, jobs, keep_going)
