@@ -99,19 +99,85 @@ _LOADED: dict[tuple[str, str], object] = {}
 
 
 def plugins() -> dict[str, dict[str, Entry]]:
-    """Entry points of every group, scanned once per process."""
+    """Entry points of every group, scanned once per process (or read from the cache of the last scan)."""
     global _PLUGINS
     if _PLUGINS is None:
-        from importlib.metadata import entry_points
-
-        found: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
-        for kind in KINDS:
-            for ep in entry_points(group=GROUP_PREFIX + kind):
-                dist = getattr(ep, "dist", None)
-                origin = f"{dist.name} {dist.version}" if dist is not None else "entry point"
-                found[kind][ep.name] = Entry(kind, ep.name, ep.value, origin, ep.name in BUILTINS[kind])
+        key = _scan_key()
+        found = _read_scan(key)
+        if found is None:
+            found = _scan()
+            _write_scan(key, found)
         _PLUGINS = found
     return _PLUGINS
+
+
+def _scan() -> dict[str, dict[str, Entry]]:
+    from importlib.metadata import entry_points
+
+    found: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
+    for kind in KINDS:
+        for ep in entry_points(group=GROUP_PREFIX + kind):
+            dist = getattr(ep, "dist", None)
+            origin = f"{dist.name} {dist.version}" if dist is not None else "entry point"
+            found[kind][ep.name] = Entry(kind, ep.name, ep.value, origin, ep.name in BUILTINS[kind])
+    return found
+
+
+# The scan imports importlib.metadata and reads every installed distribution's metadata:
+# 30-60 ms of every process that asks for a name that is not a built-in (`--tokenizer
+# cl100k_base` does). Its result is kept in the cache directory (seamline.tokenizers'
+# SEAMLINE_CACHE_DIR), under a key made of every directory on sys.path with its
+# modification time: installing or removing a distribution changes its directory's time.
+
+def _scan_key() -> str | None:
+    import hashlib
+    import os
+    import sys
+    parts = [sys.version]
+    for entry in sys.path:
+        try:
+            parts.append(f"{entry}|{os.stat(entry or '.').st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}|-")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _scan_file(key: str | None) -> str | None:
+    import os
+
+    from seamline.tokenizers import _cache_dir
+    directory = _cache_dir()
+    return None if directory is None or key is None else os.path.join(directory, f"entry-points-{key}.json")
+
+
+def _read_scan(key: str | None) -> dict[str, dict[str, Entry]] | None:
+    import json
+    path = _scan_file(key)
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        return {kind: {name: Entry(*row) for name, row in stored[kind].items()} for kind in KINDS}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_scan(key: str | None, found: dict[str, dict[str, Entry]]) -> None:
+    import json
+    import os
+    import tempfile
+    path = _scan_file(key)
+    if path is None:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({kind: {name: list(e) for name, e in entries.items()} for kind, entries in found.items()}, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def entries(kind: str) -> dict[str, Entry]:
@@ -182,6 +248,9 @@ def engines(level: str) -> list[str]:
 
 
 def default_engine(level: str) -> str:
+    builtin = [name for name in BUILTINS["segmenters"] if name.startswith(level + ".")]
+    if builtin:  # built-ins come first and cannot be shadowed: no need to scan for plugins
+        return builtin[0][len(level) + 1:]
     found = engines(level)
     if not found:
         raise UnknownName("levels", "segmentation level", level, levels())
