@@ -8,8 +8,9 @@ whole corpus as a JSON Lines stream for `seamline pipe`.
 
 Every row runs its pair alternately (seamline, peer, peer, seamline, ...) after
 one warm-up run of each, and reports the median wall time of --repeat runs, the
-ratio peer/seamline (above 1: seamline is faster) and the peak resident memory of
-each process (ru_maxrss from wait4, so it is the process's own peak).
+ratio peer/seamline (above 1: seamline is faster), the median CPU seconds (user +
+system: on a busy machine they show the work apart from the waiting) and the peak
+resident memory of each process (GNU time's %M).
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/cli.py [--repeat 5] [--only chunk,segment] [--markdown]
@@ -107,37 +108,39 @@ def make_inputs(corpus: Path, out: Path) -> dict[str, Path]:
     return paths
 
 
-def run(cmd: list[str], stdin: Path | None = None) -> tuple[float, float]:
-    """Run one process to the end; (wall seconds, its peak resident memory in MB)."""
+def run(cmd: list[str], stdin: Path | None = None) -> tuple[float, float, float]:
+    """Run one process to the end; (wall seconds, CPU seconds, its peak resident memory in MB)."""
     # Started through GNU time: a process forked from this one would count this one's memory in its
     # peak (Linux keeps the peak across exec), and time itself is a few MB.
     with open(stdin or os.devnull, "rb") as inp, open(os.devnull, "wb") as out, \
             tempfile.NamedTemporaryFile() as peak, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        status = subprocess.run([TIME, "-f", "%M", "-o", peak.name, *cmd], stdin=inp, stdout=out,
+        status = subprocess.run([TIME, "-f", "%M %U %S", "-o", peak.name, *cmd], stdin=inp, stdout=out,
                                 stderr=err).returncode
         seconds = time.perf_counter() - start
         if status != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.read().decode()[-2000:]}")
-        kb = int(Path(peak.name).read_text().split()[-1])
-    return seconds, kb / 1024.0
+        kb, user, system = Path(peak.name).read_text().split()[-3:]
+    return seconds, float(user) + float(system), int(kb) / 1024.0
 
 
 def timed_pair(first: list, second: list | None, repeat: int, stdin=(None, None)):
-    """Median seconds and peak MB of two commands run alternately, after a warm-up of each."""
+    """Median wall seconds, median CPU seconds and peak MB of two commands run alternately, after a warm-up of each."""
     cmds = [c for c in (first, second) if c is not None]
     for k, cmd in enumerate(cmds):
         run(cmd, stdin[k])
     times: list[list[float]] = [[] for _ in cmds]
+    cpus: list[list[float]] = [[] for _ in cmds]
     peaks = [0.0 for _ in cmds]
     for r in range(repeat):
         order = range(len(cmds)) if r % 2 == 0 else reversed(range(len(cmds)))
         for k in order:
-            seconds, peak = run(cmds[k], stdin[k])
+            seconds, cpu, peak = run(cmds[k], stdin[k])
             times[k].append(seconds)
+            cpus[k].append(cpu)
             peaks[k] = max(peaks[k], peak)
-    return [(statistics.median(t), p) for t, p in zip(times, peaks)]
+    return [(statistics.median(t), statistics.median(c), p) for t, c, p in zip(times, cpus, peaks)]
 
 
 def seamline() -> list[str]:
@@ -180,8 +183,8 @@ def main() -> None:
     print(f"# .venv/bin/python benchmarks/cli.py --repeat {a.repeat}{' --only ' + a.only if a.only else ''}")
     print()
     print("| run (whole process) | input | seamline s | peer s | seamline's speed vs peer "
-          "| seamline peak MB | peer peak MB |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+          "| seamline CPU s | peer CPU s | seamline peak MB | peer peak MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         inputs = make_inputs(a.corpus, tmp)
@@ -207,13 +210,13 @@ def main() -> None:
                 theirs = [sys.executable, str(scripts[peer]), str(path)] if peer else None
                 size_label = size or ""
             results = timed_pair(ours, theirs, a.repeat)
-            (s_time, s_peak) = results[0]
+            (s_time, s_cpu, s_peak) = results[0]
             if theirs is None:
-                print(f"| `{name}` | {size_label} | {s_time:.3f} | | | {s_peak:.0f} | |", flush=True)
+                print(f"| `{name}` | {size_label} | {s_time:.3f} | | | {s_cpu:.2f} | | {s_peak:.0f} | |", flush=True)
                 continue
-            (p_time, p_peak) = results[1]
+            (p_time, p_cpu, p_peak) = results[1]
             print(f"| `{name}` | {size_label} | {s_time:.3f} | {p_time:.3f} | {p_time / s_time:.2f}x "
-                  f"| {s_peak:.0f} | {p_peak:.0f} |", flush=True)
+                  f"| {s_cpu:.2f} | {p_cpu:.2f} | {s_peak:.0f} | {p_peak:.0f} |", flush=True)
 
 
 if __name__ == "__main__":
