@@ -144,3 +144,23 @@ def test_cli_segment_legal_with_family_and_level(tmp_path: Path):
     assert [r["level"] for r in recs] == ["title", "chapter", "section", "section"]
     bad = run_cli("segment", "--by", "legal", "--level", "nope", stdin=json.dumps(doc) + "\n")
     assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+
+
+def test_policy_headings_in_sentence_case_and_a_contact_block():
+    """Headings written as sentences ("How we use your information") stand alone between blank
+    lines; an address under "Contact us" is one block of that section, not a run of headings."""
+    u = units("policy_sentence_case")
+    text = (HERE / "policy_sentence_case.txt").read_text()
+    assert detect_family(text) == "policy"
+    headings = [x["path"][-1] for x in u if x["text"].strip() == x["path"][-1]]
+    assert headings == ["Privacy notice", "What we collect", "How we use your information", "Who we share it with",
+                        "How long we keep it", "Your rights", "Changes to this notice", "Contact us"]
+    body = next(x for x in u if x["text"].startswith("We use your details"))
+    assert body["path"] == ["How we use your information"]
+    contact = [x for x in u if x["path"] == ["Contact us"]]
+    assert [x["text"].strip().splitlines() for x in contact][1] == [
+        "Harbour Tools Ltd", "12 Quay Street", "Portsmouth PO1 2AB", "privacy@harbourtools.example"]
+    updated = next(x for x in u if x["text"].startswith("Last updated"))
+    assert updated["path"] == ["Privacy notice"]          # a date line is no heading
+    items = [x for x in u if x["text"].startswith("- ")]
+    assert len(items) == 3 and all(x["path"][0] == "What we collect" for x in items)

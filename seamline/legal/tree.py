@@ -102,6 +102,9 @@ class Parser:
         self.family = family
         self.levels = FAMILY_LEVELS[family]
         self.enum_names = ENUM_LEVELS.get(family, {})
+        # policy lines whose heading status depends on their neighbours (set per document by blocks)
+        self._standalone: set[str] = set()
+        self._address: set[str] = set()
 
     # --- ranks -----------------------------------------------------------
     def structural_rank(self, level: str, native_family: str) -> int:
@@ -138,13 +141,17 @@ class Parser:
             text = body.strip("*_ ")
             if text and not ENUM.match(text):
                 return "heading", 10 * len(md.group(1)), _short(text, 60), _short(text), False
-        if (self.family == "policy" and _titled(line)) or (self.family == "contract" and _upper_heading(line)):
+        if self.family == "policy" and line not in self._address and (_titled(line) or line in self._standalone):
+            return "heading", 100, _short(line, 60), _short(line), False
+        if self.family == "contract" and _upper_heading(line):
             return "heading", 50 if self.family == "contract" else 100, _short(line, 60), _short(line), False
         return None
 
     # --- the pass ------------------------------------------------------------
     def blocks(self, text: str) -> list[Block]:
         lines = _lines(text)
+        if self.family == "policy":
+            self._standalone, self._address = policy_line_roles(lines)
         wrapped = _is_wrapped(lines)
         gapped = _has_paragraph_gaps(lines)
         state = _State(self.family)
@@ -179,6 +186,8 @@ class Parser:
 
     def _breaks(self, prev: str, line: str, wrapped: bool, gapped: bool, after_heading: bool) -> bool:
         """Whether `line` (after `prev`, no blank line between) starts a new block."""
+        if prev in self._address and line in self._address:
+            return False  # the lines of one address or contact block stay together
         if not wrapped:
             return True
         if REFERENCE_WORDS.search(prev):
@@ -257,6 +266,47 @@ class Parser:
             if item.style == style:
                 return style, value
         return style, value
+
+
+_NOT_A_HEADING = re.compile(r"^(?:last (?:updated|modified|revised)|effective(?: date)?|updated|date)\b|@|https?://|"
+                            r"\b(?:tel|phone|fax|e-?mail)\b", re.IGNORECASE)
+
+
+def policy_line_roles(lines: list[tuple[int, str]]) -> tuple[set[str], set[str]]:
+    """(sentence-case headings, address lines) of a policy, judged from the lines around them.
+
+    Policies often write headings in sentence case ("How we use your information"),
+    which no pattern tells from a short sentence: such a line is a heading when it
+    stands alone between blank lines and reads like a title (short, capitalised, no
+    final full stop, comma or colon). Runs of two or more short unpunctuated lines
+    (a postal address, a contact block) are never headings, even in Title Case.
+    """
+    standalone, address = set(), set()
+    contents = [c for _, c in lines]
+    for i, c in enumerate(contents):
+        if not c:
+            continue
+        before = contents[i - 1] if i else ""
+        after = contents[i + 1] if i + 1 < len(contents) else ""
+        if not before and not after and _sentence_heading(c):
+            standalone.add(c)
+        if (_short_plain(c) and (_short_plain(before) or _short_plain(after))
+                and not (after and _sentence_heading(c) and not _short_plain(after))):
+            address.add(c)
+    return standalone, address
+
+
+def _sentence_heading(line: str) -> bool:
+    words = line.split()
+    return (len(line) <= 80 and 1 <= len(words) <= 12 and line[0].isupper() and not ENUM.match(line)
+            and not line.endswith((".", ",", ";", ":", "!")) and ": " not in line
+            and not _NOT_A_HEADING.search(line))
+
+
+def _short_plain(line: str) -> bool:
+    """A short line without closing punctuation that is no list item: a line of an address or a signature."""
+    return bool(line) and len(line) <= 60 and not line.endswith((".", ";", ":", "?", "!")) and not ENUM.match(line) \
+        and not line.startswith(("-", "*", "\u2022"))
 
 
 def _caption(label: str, rest: str) -> str:
