@@ -127,15 +127,26 @@ def units_from_spans(doc: Document, spans: Iterable[tuple[int, int]], kind: str,
     pages = page_ranges(document_level.get("pages"))
     for seq, (start, end) in enumerate(spans):
         unit = make_unit(doc.id, seq, kind, start, end, text[start:end])
-        if meta_mode != "none":
-            meta = dict(carried) if (meta_mode == "all" or seq == 0) else {}
-            if seq == 0:
-                meta.update(document_level)
-            if pages:
-                meta["page_span"] = page_span(pages, start, end)
-            if meta:
-                unit["meta"] = meta
+        meta = unit_meta(carried, document_level, meta_mode, seq == 0)
+        if meta is not None and pages:
+            meta["page_span"] = page_span(pages, start, end)
+        if meta:
+            unit["meta"] = meta
         yield unit
+
+
+def unit_meta(carried: dict, document_level: dict, meta_mode: str, first: bool) -> dict | None:
+    """The meta a unit of a document gets under `meta_mode` (a new dict; None for mode none).
+
+    all: every unit carries the document's meta; first: only the first unit; the
+    reader's document-level facts (pages, headings, ...) go on the first unit only.
+    """
+    if meta_mode == "none":
+        return None
+    meta = dict(carried) if (meta_mode == "all" or first) else {}
+    if first:
+        meta.update(document_level)
+    return meta
 
 
 def split_meta(meta: dict) -> tuple[dict, dict]:

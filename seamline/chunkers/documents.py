@@ -1,16 +1,12 @@
 """Documents that `chunk` segments itself, their units made only when looked at."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Callable, Iterable
 
-from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta
+from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta, unit_meta
 from seamline.segmenters.base import Annotating, WindowedStarts, is_thread_safe, window_from_tokens
 from seamline.streams import Groups, block_marks, heading_marks
-
-_NOT_SPACE = re.compile(r"\S")
-
 
 class LazyUnits(Sequence):
     """The units of a document as `segment_document` would build them, made only when looked at.
@@ -37,12 +33,9 @@ class LazyUnits(Sequence):
         start = int(self.starts[i])
         end = int(self.starts[i + 1]) if i + 1 < n else len(self.doc.text)
         unit = make_unit(self.doc.id, i, self.kind, start, end, self.doc.text[start:end])
-        if self.meta_mode != "none":  # as records.units_from_spans (documents here have no pages)
-            meta = dict(self.carried) if (self.meta_mode == "all" or i == 0) else {}
-            if i == 0:
-                meta.update(self.document_level)
-            if meta:
-                unit["meta"] = meta
+        meta = unit_meta(self.carried, self.document_level, self.meta_mode, i == 0)  # documents here have no pages
+        if meta:
+            unit["meta"] = meta
         return unit
 
 
@@ -87,17 +80,10 @@ class DocumentGroup:
     def records(self, chunks: list[tuple[int, int, int]], first_end: int) -> list[dict]:
         """Chunk records carrying the meta of the unit each starts in, without the units themselves."""
         carried, document_level = split_meta(self._document.meta)
-        mode = self._meta_mode
         out = []
         for seq, (x, y, tokens) in enumerate(chunks):
-            first = x < first_end or x == 0
-            extra = {}
-            if mode != "none":
-                meta = dict(carried) if (mode == "all" or first) else {}
-                if first:
-                    meta.update(document_level)
-                if meta:
-                    extra["meta"] = meta
+            meta = unit_meta(carried, document_level, self._meta_mode, x < first_end or x == 0)
+            extra = {"meta": meta} if meta else {}
             out.append(make_unit(self.doc, seq, "chunk", x, y, self.text[x:y], tokens=tokens, **extra))
         return out
 
@@ -111,19 +97,9 @@ class DocumentGroup:
 
 def _tile_starts(text: str, starts) -> "np.ndarray":
     """Unit starts (0 first) of `segmenters.tile`'s spans, as an array."""
-    import numpy as np
-    n = len(text)
-    if not n:
-        return np.zeros(1, dtype=np.int64)
-    s = np.asarray(sorted(set(starts)), dtype=np.int64)
-    s = s[(s > 0) & (s < n)]
-    moved = [i for i, v in enumerate(s.tolist()) if text[v].isspace()]
-    if moved:  # a start on whitespace moves past it (whitespace goes with the earlier unit)
-        for i in moved:
-            m = _NOT_SPACE.search(text, int(s[i]))
-            s[i] = m.start() if m else n
-        s = np.unique(s[s < n])
-    return np.concatenate([[0], s]).astype(np.int64)
+    from seamline.segmenters.base import tile_starts
+
+    return tile_starts(text, starts)
 
 
 def can_defer(doc: Document, segmenter) -> bool:

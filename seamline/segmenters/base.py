@@ -87,15 +87,25 @@ def tile(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
 
 def cut_points(text: str, starts: Iterable[int]) -> list[int]:
     """The inner cuts `tile` makes: starts moved past whitespace, inside the text, sorted, unique."""
+    return tile_starts(text, starts)[1:].tolist()
+
+
+def tile_starts(text: str, starts: Iterable[int]):
+    """The one tiling rule, as an array of unit starts (0 first): the given starts inside the
+    text, each on whitespace moved past it (whitespace goes with the earlier unit), sorted, unique.
+    `tile` and `cut_points` are views of it; `chunk` keeps the array for a long document."""
+    import numpy as np
+
     n = len(text)
-    cuts = set()
-    for s in starts:
-        if 0 < s < n and text[s].isspace():
-            m = _NOT_SPACE.search(text, s)
-            s = m.start() if m else n
-        if 0 < s < n:
-            cuts.add(s)
-    return sorted(cuts)
+    s = np.unique(np.fromiter((int(v) for v in starts), dtype=np.int64))
+    s = s[(s > 0) & (s < n)]
+    moved = [i for i, v in enumerate(s.tolist()) if text[v].isspace()]
+    if moved:
+        for i in moved:
+            m = _NOT_SPACE.search(text, int(s[i]))
+            s[i] = m.start() if m else n
+        s = np.unique(s[s < n])
+    return np.concatenate([np.zeros(1, dtype=np.int64), s])
 
 
 def pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
