@@ -145,8 +145,8 @@ def _scan_key() -> str | None:
 def _scan_file(key: str | None) -> str | None:
     import os
 
-    from seamline.tokenizers import _cache_dir
-    directory = _cache_dir()
+    from seamline.cache import cache_dir
+    directory = cache_dir()
     return None if directory is None or key is None else os.path.join(directory, f"entry-points-{key}.json")
 
 

@@ -371,11 +371,9 @@ class _parsed_bpe_cache:
 
 
 def _cache_dir() -> str | None:
-    chosen = os.environ.get("SEAMLINE_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "0", "no") else chosen
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "seamline")
+    from seamline.cache import cache_dir
+
+    return cache_dir()
 
 
 # ---------------------------------------------------------------------------
