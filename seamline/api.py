@@ -69,7 +69,17 @@ class Pipeline:
     """
 
     def __init__(self, stages: Union[str, Iterable]):
+        stages = stages if isinstance(stages, str) else list(stages)  # an iterator is read once
+        self.spec = _spec(stages)  # [(name, options), ...], or None when built from stage objects
         self.stages: list[Stage] = _stages(stages)
+
+    def __reduce__(self):
+        """Pickled as its spec, so a cluster ships the stage list, not the loaded models: each
+        worker builds its own copy (models load there once). Built from stage objects, it
+        pickles as they do."""
+        if self.spec is None:
+            return object.__reduce__(self)
+        return (Pipeline, (self.spec,))
 
     def __call__(self, source: Source, input_format: str | None = None) -> Iterator[Record]:
         return _run(self.stages, source, input_format)
@@ -165,6 +175,23 @@ def plugins(kind: str | None = None) -> list[dict]:
 
 
 # ---------------------------------------------------------------- plumbing
+
+def _spec(stages) -> list[tuple[str, dict]] | None:
+    """The stages as (name, options) pairs, when they were given in words (not as stage objects)."""
+    if isinstance(stages, str):
+        return parse_pipeline(stages)
+    stages = list(stages) if not isinstance(stages, list) else stages
+    out: list[tuple[str, dict]] = []
+    for stage in stages:
+        if isinstance(stage, Stage):
+            return None
+        if isinstance(stage, str):
+            out.extend(parse_pipeline(stage))
+        else:
+            name, opts = stage
+            out.append((name, dict(opts or {})))
+    return out
+
 
 def _stages(stages) -> list[Stage]:
     if isinstance(stages, str):

@@ -199,3 +199,17 @@ def test_import_seamline_is_cheap():
             "print(sorted(m for m in ('numpy', 'numba', 'spacy', 'typer', 'tiktoken', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_pipeline_pickles_as_its_spec_for_cluster_workers():
+    import pickle
+
+    import seamline
+
+    run = seamline.pipeline("segment --engine rules | chunk --max-tokens 16")
+    data = pickle.dumps(run)
+    assert len(data) < 500  # the stage list, not the loaded models
+    again = pickle.loads(data)
+    docs = [{"id": "a", "text": "One sentence here. Another one follows it. And a third."}]
+    assert [r.to_dict() for r in again(docs)] == [r.to_dict() for r in run(docs)]
+    assert again.spec == [("segment", {"engine": "rules"}), ("chunk", {"max_tokens": 16})]
