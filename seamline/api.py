@@ -132,12 +132,12 @@ def evaluations(predictions: Union[str, "os.PathLike[str]", Iterable], gold: str
         [os.fspath(p) for p in predictions]
     check_choice("unit", unit, UNITS)
     check_choice("convention", convention, metrics.CONVENTIONS)
-    metrics.set_jit(jit)
+    metrics.jit_policy(jit)  # an unknown mode is refused now
     if [*preds, gold, questions].count("-") > 1:
         from seamline.errors import UsageError
         raise UsageError("standard input ('-') can be read only once")
     check_paths(preds + [p for p in (gold, questions) if p])
-    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing)
+    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing, jit)
     if tokenizer is None and max_tokens is not None:
         tokenizer = "cl100k_base"
     counter = get_tokenizer(tokenizer) if tokenizer else None

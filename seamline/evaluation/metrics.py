@@ -29,19 +29,25 @@ CONVENTIONS = ("segeval", "nltk")
 # Past this many boundaries in one call, the compiled kernels beat the
 # interpreter by more than numba's start-up costs (~1.3 s once per process).
 JIT_FROM = 200_000
-# The policy of this process's run: `seamline eval --jit` sets its mode (auto: compile
-# once the run has seen JIT_FROM boundaries in all, always, or never).
-POLICY = JitPolicy(JIT_FROM, cumulative=True)
+# When a call is given no policy: compile a call of JIT_FROM boundaries or more.
+# (An evaluation passes its own, which counts the boundaries of the whole run:
+# `seamline eval --jit`, Options.jit.) set_jit changes this default, for benchmarks.
+DEFAULT_MODE = {"mode": "auto"}
+
+
+def jit_policy(mode: str = "auto") -> JitPolicy:
+    """A run's policy: compile once it has seen JIT_FROM boundaries (auto), always, or never."""
+    return JitPolicy(JIT_FROM, mode, cumulative=True)
 
 
 def set_jit(mode: str) -> None:
-    """auto (compile once the run has seen JIT_FROM boundaries), always, or never."""
-    global POLICY
-    POLICY = JitPolicy(JIT_FROM, mode, cumulative=True)
+    """The mode of calls given no policy (auto, always or never)."""
+    JitPolicy(JIT_FROM, mode)  # checks the mode
+    DEFAULT_MODE["mode"] = mode
 
 
-def _kernel(fn, size: int):
-    return POLICY.pick(fn, size)
+def _kernel(fn, size: int, policy: JitPolicy | None):
+    return (policy or JitPolicy(JIT_FROM, DEFAULT_MODE["mode"])).pick(fn, size)
 
 
 def _arrays(*seqs: Sequence[int]):
@@ -50,8 +56,8 @@ def _arrays(*seqs: Sequence[int]):
     return [np.asarray(s, dtype=np.int64) for s in seqs]
 
 
-def _run(fn, size: int, ref, hyp, *args):
-    kernel = _kernel(fn, size)
+def _run(fn, size: int, ref, hyp, *args, policy: JitPolicy | None = None):
+    kernel = _kernel(fn, size, policy)
     if kernel is fn:  # the interpreter is fastest on plain lists
         return fn(list(ref), list(hyp), *args)
     r, h = _arrays(ref, hyp)
@@ -91,7 +97,7 @@ class WindowScore:
         return self.errors / self.windows if self.windows > 0 else 0.0
 
 
-def _window(mode: int, n: int, ref, hyp, k, convention) -> WindowScore:
+def _window(mode: int, n: int, ref, hyp, k, convention, policy: JitPolicy | None = None) -> WindowScore:
     if k is None:
         k = window_size(n, ref, convention)
     m = window_count(n, k, convention)
@@ -99,22 +105,22 @@ def _window(mode: int, n: int, ref, hyp, k, convention) -> WindowScore:
         return WindowScore(0, 0, k)
     gaps_ref = [u - 1 for u in ref]
     gaps_hyp = [u - 1 for u in hyp]
-    errors = _run(kernels.window_errors, len(ref) + len(hyp), gaps_ref, gaps_hyp, k, m, mode)
+    errors = _run(kernels.window_errors, len(ref) + len(hyp), gaps_ref, gaps_hyp, k, m, mode, policy=policy)
     return WindowScore(int(errors), m, k)
 
 
 def pk(n: int, ref: Sequence[int], hyp: Sequence[int], k: int | None = None,
-       convention: str = "segeval") -> WindowScore:
+       convention: str = "segeval", policy: JitPolicy | None = None) -> WindowScore:
     """Pk (Beeferman et al. 1999): share of windows whose two ends one side puts
     in the same segment and the other does not."""
-    return _window(kernels.PK, n, ref, hyp, k, convention)
+    return _window(kernels.PK, n, ref, hyp, k, convention, policy)
 
 
 def windowdiff(n: int, ref: Sequence[int], hyp: Sequence[int], k: int | None = None,
-               convention: str = "segeval") -> WindowScore:
+               convention: str = "segeval", policy: JitPolicy | None = None) -> WindowScore:
     """WindowDiff (Pevzner & Hearst 2002): share of windows holding different
     numbers of boundaries."""
-    return _window(kernels.WINDOWDIFF, n, ref, hyp, k, convention)
+    return _window(kernels.WINDOWDIFF, n, ref, hyp, k, convention, policy)
 
 
 # -- boundary similarity ----------------------------------------------------
@@ -175,10 +181,11 @@ class BoundaryEdits:
                              self.transpositions + other.transpositions, self.span + other.span, self.n_t)
 
 
-def boundary_edits(ref: Sequence[int], hyp: Sequence[int], n_t: int = 2) -> BoundaryEdits:
+def boundary_edits(ref: Sequence[int], hyp: Sequence[int], n_t: int = 2,
+                   policy: JitPolicy | None = None) -> BoundaryEdits:
     if n_t < 1:
         raise UsageError(f"n_t must be at least 1, got {n_t}")
-    m, a, t, s = _run(kernels.boundary_edits, len(ref) + len(hyp), ref, hyp, n_t)
+    m, a, t, s = _run(kernels.boundary_edits, len(ref) + len(hyp), ref, hyp, n_t, policy=policy)
     return BoundaryEdits(int(m), int(a), int(t), int(s), n_t)
 
 
@@ -215,7 +222,7 @@ class Matching:
         return Matching(self.matched + other.matched, self.predicted + other.predicted, self.gold + other.gold)
 
 
-def match(ref: Sequence[int], hyp: Sequence[int], tolerance: int = 0) -> Matching:
+def match(ref: Sequence[int], hyp: Sequence[int], tolerance: int = 0, policy: JitPolicy | None = None) -> Matching:
     """Boundaries paired one to one when at most `tolerance` positions apart."""
-    matched = _run(kernels.match_within, len(ref) + len(hyp), ref, hyp, tolerance)
+    matched = _run(kernels.match_within, len(ref) + len(hyp), ref, hyp, tolerance, policy=policy)
     return Matching(int(matched), len(hyp), len(ref))

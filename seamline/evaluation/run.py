@@ -40,6 +40,7 @@ class Options:
     n_t: int = 2
     per_doc: bool = False
     allow_missing: bool = False
+    jit: str = "auto"  # compiled kernels: auto (once the run is large), always, never
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Evaluation:
         self.stats = stats
         self.questions = questions
         self.sentence_segmenter = sentence_segmenter  # for --unit sentence without gold sentence_spans
+        self.policy = metrics.jit_policy(options.jit)
         self.matching = metrics.Matching(0, 0, 0)
         self.within = metrics.Matching(0, 0, 0)
         self.pk: list[float] = []
@@ -156,18 +158,18 @@ class Evaluation:
         text = doc.text
         ref_chars = gold.boundaries
         hyp_chars = char_boundaries(text, (s for s, _ in doc.spans))
-        exact = metrics.match(ref_chars, hyp_chars, 0)
+        exact = metrics.match(ref_chars, hyp_chars, 0, self.policy)
         self.matching += exact
         out = {"gold_boundaries": exact.gold, "pred_boundaries": exact.predicted,
                "precision": exact.precision, "recall": exact.recall, "f1": exact.f1}
         if opt.tolerance is not None:
-            near = metrics.match(ref_chars, hyp_chars, opt.tolerance)
+            near = metrics.match(ref_chars, hyp_chars, opt.tolerance, self.policy)
             self.within += near
             out.update(precision_within=near.precision, recall_within=near.recall, f1_within=near.f1)
         n, ref, hyp = self.in_units(text, gold, ref_chars, hyp_chars)
-        pk = metrics.pk(n, ref, hyp, opt.window, opt.convention)
-        wd = metrics.windowdiff(n, ref, hyp, opt.window, opt.convention)
-        edits = metrics.boundary_edits(ref, hyp, opt.n_t)
+        pk = metrics.pk(n, ref, hyp, opt.window, opt.convention, self.policy)
+        wd = metrics.windowdiff(n, ref, hyp, opt.window, opt.convention, self.policy)
+        edits = metrics.boundary_edits(ref, hyp, opt.n_t, self.policy)
         if pk.windows > 0:
             self.pk.append(pk.value)
             self.wd.append(wd.value)
