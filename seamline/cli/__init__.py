@@ -14,23 +14,23 @@ import sys
 import typer
 
 from seamline import __version__
-from seamline.cli import chunk, coercion, eval as eval_cmd, merge, pipe, plugins, score, segment
+from seamline.cli import coercion
 from seamline.cli.common import STATE, silence_stdout
 from seamline.errors import SeamlineError, UnknownName
 
 coercion.install()  # option values without importing pydantic
 
-app = typer.Typer(
-    name="seamline",
-    help="Cut documents into sentences, paragraphs, topics, legal provisions and token-bounded "
-         "chunks, losslessly, over JSON Lines.\n\n"
-         "Example: seamline segment --by sentence book.txt | seamline chunk --max-tokens 512",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# name -> (module, function, options of app.command), in the order `--help` lists them
+COMMANDS = {
+    "segment": ("seamline.cli.segment", "segment", {"no_args_is_help": False}),
+    "score": ("seamline.cli.score", "score", {}),
+    "chunk": ("seamline.cli.chunk", "chunk", {}),
+    "merge": ("seamline.cli.merge", "merge", {}),
+    "eval": ("seamline.cli.eval", "eval_command", {}),
+    "view": ("seamline.cli.view", "view", {}),
+    "pipe": ("seamline.cli.pipe", "pipe", {}),
+    "plugins": ("seamline.cli.plugins", "plugins", {}),
+}
 
 
 def _version(value: bool) -> None:
@@ -39,7 +39,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for errors."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
@@ -48,14 +47,47 @@ def _root(
     STATE.debug = debug or STATE.debug
 
 
-app.command("segment", no_args_is_help=False)(segment.segment)
-app.command("score")(score.score)
-app.command("chunk")(chunk.chunk)
-app.command("merge")(merge.merge)
-app.command("eval")(eval_cmd.eval_command)
-app.command("view")(importlib.import_module("seamline.cli.view").view)
-app.command("pipe")(pipe.pipe)
-app.command("plugins")(plugins.plugins)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with the one command a run names.
+
+    typer reads the signature and type hints of every registered command before it
+    parses anything, and each command's module imports what its options name; a run
+    of one command needs only that one (a fifth of `seamline segment`'s start-up).
+    The command itself, its options, help and messages are the same either way.
+    """
+    made = typer.Typer(
+        name="seamline",
+        help="Cut documents into sentences, paragraphs, topics, legal provisions and token-bounded "
+             "chunks, losslessly, over JSON Lines.\n\n"
+             "Example: seamline segment --by sentence book.txt | seamline chunk --max-tokens 512",
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    made.callback()(_root)
+    for name in [only] if only else COMMANDS:
+        module, function, options = COMMANDS[name]
+        made.command(name, **options)(getattr(importlib.import_module(module), function))
+    return made
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command a command line runs: its first word that is not an option, when that is a command.
+
+    The root options (--debug, --version, --help) take no value, so the first
+    other word is the command, or a mistake the whole app reports.
+    """
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
+def __getattr__(name: str):
+    if name == "app":  # `seamline.cli.app`: the whole app, built when first asked for
+        made = globals()["app"] = build_app()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # The option that names a component of each registry kind, for messages.
@@ -85,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     STATE.debug = "--debug" in argv or bool(os.environ.get("SEAMLINE_DEBUG"))
     argv = [a for a in argv if a != "--debug"]
     try:
-        status = app(args=argv, prog_name="seamline", standalone_mode=False)
+        status = build_app(command_named(argv))(args=argv, prog_name="seamline", standalone_mode=False)
         sys.exit(status if isinstance(status, int) else 0)
     except typer.Exit as err:
         sys.exit(err.exit_code)
