@@ -195,12 +195,30 @@ def cold_start(method: str | None = None) -> list[tuple[float, float]]:
     return times
 
 
+def book(path: str) -> None:
+    """The default of `segment --by topic` against tiling on a whole book: pieces and CPU seconds in-process."""
+    from seamline.segmenters.topic import TopicSegmenter
+    text = Path(path).read_text(encoding="utf-8")
+    for method in ("bayes", "tiling"):
+        seg = TopicSegmenter(method=method)
+        seg.annotated(text[:5000])  # load the kernels first
+        t = time.process_time()
+        out = seg.annotated(text)
+        lengths = sorted(e - s for s, e, _ in out)
+        print(f"{method}: {Path(path).name} ({len(text):,} characters): {len(out)} topics, median "
+              f"{lengths[len(lengths) // 2]:,} characters, {time.process_time() - t:.1f} s CPU")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--choi-docs", type=int, default=460)
     ap.add_argument("--sets", default="choi,manifesto,multicoder_fournier",
                     help="which of the three DEV sets to score (comma-separated)")
+    ap.add_argument("--book", help="only: the default against tiling on this whole text file")
     args = ap.parse_args()
+    if args.book:
+        book(args.book)
+        return
     sets = {"choi": read("choi")[:args.choi_docs], "manifesto": read("manifesto"),
             "multicoder_fournier": read("multicoder_fournier")}
 
