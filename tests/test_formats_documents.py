@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import FIXTURES, records, run_cli, shared_path
+from conftest import FIXTURES, read_jsonl, records, run_cli, shared_path
 
 from seamline.formats.pdf import read_pdf
 
@@ -134,3 +134,68 @@ def test_keep_boilerplate_keeps_everything():
     text = "".join(u["text"] for u in units)
     assert text.startswith("Acme\n\n- Pricing\n- Log in\n\nWe use cookies")
     assert "All rights reserved" in text and "removed" not in units[0]["meta"]
+
+
+# ---------------------------------------------------------------- contract headings
+
+# Hand-checked against the PDF: the 20 articles and every numbered paragraph with a caption
+# (15.01 and 16.01 have none: they are text, not headings; there is no 6.05 or 13.04).
+FUELCELL_SECTIONS = (
+    "1.01 2.01 2.02 2.03 3.01 3.02 4.01 4.02 4.03 4.04 4.05 4.06 4.07 4.08 4.09 4.10 5.01 5.02 6.01 6.02 "
+    "6.03 6.04 6.06 6.07 6.08 7.01 8.01 8.02 9.01 9.02 9.03 10.01 10.02 10.03 10.04 11.01 11.02 11.03 11.04 "
+    "12.01 12.02 12.03 12.04 12.05 12.06 13.01 13.02 13.03 13.05 14.01 14.02 17.01 17.02 17.03 18.01 18.02 "
+    "18.03 19.01 19.02 20.01 20.02 20.03 20.04 20.05 20.06 20.07 20.08 20.09 20.10 20.11 20.12").split()
+HEALTHCENTRAL = "cuad_HealthcentralCom_19991108_S_1A_EX_10_27_6623292_EX_10_27_Co_.pdf"
+
+
+def test_contract_pdf_headings_against_the_hand_checked_list(fuelcell):
+    titles = [h["title"] for h in fuelcell["meta"]["headings"]]
+    articles = [t for t in titles if t.startswith("ARTICLE")]
+    assert [int(re.match(r"ARTICLE (\d+)", t).group(1)) for t in articles] == list(range(1, 21))
+    assert "ARTICLE 4 - DISCLOSURE, CONFIDENTIALITY AND RESTRICTED USE" in titles
+    assert [t.split()[0] for t in titles if re.match(r"\d+\.\d\d ", t)] == FUELCELL_SECTIONS
+    # a bold run-in heading stops where the bold does
+    assert "4.02 Background Information Disclosure, Confidentiality and Use Restriction." in titles
+    assert not any("Each Party" in t for t in titles)
+    # a line that starts with a number out of sequence is an address, not a heading
+    assert "3 Great Pasture Road" not in titles
+
+
+def test_table_of_contents_lines_are_no_headings(fuelcell):
+    assert not any(re.search(r"[A-Z] \d+$", h["title"]) for h in fuelcell["meta"]["headings"])
+
+
+def test_run_in_heading_path_and_paragraph(fuelcell):
+    units = records(run_cli("segment", "--meta", "none", str(FUELCELL), check=True).stdout)
+    body = next(u for u in units if u["text"].startswith("Each Party will make available its"))
+    assert body["path"] == ["ARTICLE 4 - DISCLOSURE, CONFIDENTIALITY AND RESTRICTED USE",
+                            "4.02 Background Information Disclosure, Confidentiality and Use Restriction."]
+    # the paragraph the heading opens goes on: no blank line inside its first sentence
+    assert body["text"].startswith("Each Party will make available its\nBackground Information")
+
+
+def test_second_contract_headings_against_the_hand_checked_list():
+    doc = read_pdf(str(shared_path("pdf", HEALTHCENTRAL))).value
+    numbered = [h["title"].split()[0] for h in doc["meta"]["headings"] if h["title"][0].isdigit()]
+    assert numbered == [f"{n}." for n in range(1, 12)] + ["11.1", "11.2"] + [f"{n}." for n in range(12, 29)]
+
+
+def test_legal_paths_of_a_contract_pdf():
+    units = records(run_cli("segment", "--by", "legal", "--meta", "none", str(FUELCELL), check=True).stdout)
+    roots = {u["path"][0] for u in units if u["path"]}
+    # no preamble fragment or capitalised disclaimer line heads the paths
+    assert not roots & {"(\u201cFCE\u201d).", "MERCHANTABILITY, OR FITNESS FOR A PARTICULAR PURPOSE.", "COMPANY"}
+    by_start = {u["text"][:5]: u["path"] for u in units}
+    assert by_start["4.02 "] == ["Article 4", "4.02"]
+    assert by_start["5.01 "] == ["Article 5", "5.01"]
+    # the table of contents lists APPENDIX B: the articles after it are not inside it
+    assert all(u["path"][0] != "Appendix B" for u in units if u["text"].startswith("ARTICLE 4"))
+
+
+def test_filing_exhibit_label_is_not_the_root_of_every_provision():
+    docs = read_jsonl(shared_path("legal", "cuad_contracts.dev.jsonl"))
+    from seamline.legal.units import provision_spans
+
+    for doc in docs:
+        roots = {tuple(f["path"][:1]) for _, _, f in provision_spans(doc["text"], "contract")}
+        assert not any(re.fullmatch(r"Exhibit \d+\.\d+", r[0]) for r in roots if r), doc["id"]

@@ -52,6 +52,11 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi", re.I)
 # section numbers: 2, 2.1, 2.1.3 (with or without a final dot), I. to XX., A. to Z.
 _SECTION = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-Z]\.)\s+[A-Z\u00c0-\u00de]")
 _ROMAN = re.compile(r"^[IVX]+\.$")
+# a line that opens a numbered provision: "4.01 Program ...", "ARTICLE 4 - ...", "Section 2.3"
+_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?\s|(?:ARTICLE|Article|SECTION|Section)\s+[0-9IVXLC]+\b)")
+_DECIMAL = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?\s")  # "4.01 ...": a heading line that takes no title line after it
+_BARE_NUMBER = re.compile(r"^\d+\s")  # "3 Great Pasture Road", "2 Methods": no dot after the number
+_NUMBER_PARTS = re.compile(r"^(?:(?:ARTICLE|Article|SECTION|Section)\s+)?(\d{1,3}(?:\.\d{1,3})*)\b")
 _SENTENCE_END = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*$")
 
 
@@ -419,12 +424,47 @@ def assemble(pages: list[Page]) -> tuple[str, dict]:
         else:
             write_page(out, lines, body, styles)
         ranges.append([start, out.pos])
-    meta = {"format": "pdf", "pages": ranges, "headings": out.headings}
+    meta = {"format": "pdf", "pages": ranges, "headings": continued_numbering(out.headings)}
     if removed:
         meta["removed"] = removed
     if out.hyphens:
         meta["hyphens"] = out.hyphens
     return "".join(out.parts), meta
+
+
+def continued_numbering(headings: list[dict]) -> list[dict]:
+    """Headings found only by a number at the start of a line are kept when the number goes on from the last.
+
+    After "ARTICLE 16" or "16.02", "16.03" or "17" go on; "3 Great Pasture
+    Road" (an address) goes back, and is dropped. Headings found by their style
+    keep their place whatever their number and set the numbering the next ones
+    follow; one without a number ("EXHIBIT A") lets the next start anywhere.
+    """
+    out = []
+    last: list[int] | None = [0]  # the document starts before "1"
+    for heading in headings:
+        by_number = heading.pop("numbered", False)
+        match = _NUMBER_PARTS.match(heading["title"])
+        parts = [int(p) for p in match.group(1).split(".")] if match else None
+        if parts is not None and _BARE_NUMBER.match(heading["title"]):
+            # "20 Richmond Street East": a bare number must be the next one (or 1), bold or not
+            if not (parts[0] <= 1 or (last is not None and len(parts) == 1 and parts[0] == last[0] + 1)):
+                continue
+        elif by_number and parts is not None and not _goes_on(last, parts):
+            continue
+        last = parts
+        out.append(heading)
+    return out
+
+
+def _goes_on(last: list[int] | None, parts: list[int]) -> bool:
+    """Whether a number goes on from the last: a restart at 1, a first child, or a higher number at some depth."""
+    if last is None or parts[0] <= 1 or parts[:len(last)] == last and len(parts) > len(last):
+        return True
+    for k in range(min(len(parts), len(last))):
+        if parts[k] != last[k]:
+            return parts[k] > last[k]
+    return False
 
 
 def body_size(pages: list[Page]) -> float:
@@ -479,9 +519,11 @@ def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> No
     lefts: dict[int, float] = {}
     for line in lines:
         lefts[line.region] = min(lefts.get(line.region, line.x0), line.x0)
-    runs = heading_runs(lines, styles)
+    runs, lead_ins, numbered = heading_runs(lines, styles)
     texts = [line.text for line in lines]
-    seps = [""] + ["\n\n" if runs.get(i) != runs.get(i - 1) or new_paragraph(lines[i - 1], lines[i], usual, lefts)
+    # a heading stands apart, but a paragraph that a run-in heading opens goes on after it
+    seps = [""] + ["\n\n" if (runs.get(i) != runs.get(i - 1) and i - 1 not in lead_ins)
+                   or new_paragraph(lines[i - 1], lines[i], usual, lefts)
                    else "\n" for i in range(1, len(lines))]
     cuts: dict[int, int] = {}  # line index -> where in its text a hyphen was taken out
     for i in range(1, len(lines)):
@@ -502,44 +544,108 @@ def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> No
     for ident in sorted(set(runs.values())):
         members = [i for i, r in runs.items() if r == ident]
         first, last = min(members), max(members)
-        title = " ".join(t for t in texts[first:last + 1] if t)
+        length = len(texts[last])
+        if last in lead_ins:
+            length = lead_ins[last]
+            if texts[last][:length] != lines[last].text[:length]:  # a hyphen join moved a word: not a lead-in
+                continue
+        title = " ".join([*(t for t in texts[first:last] if t), texts[last][:length]]).strip()
         level = heading_level(title, styles.get((lines[first].size, lines[first].bold)))
-        out.headings.append({"start": starts[first], "end": starts[last] + len(texts[last]),
-                             "level": level, "title": title})
+        heading = {"start": starts[first], "end": starts[last] + length, "level": level, "title": title}
+        if ident in numbered:
+            heading["numbered"] = True  # found by its number alone: checked against the numbering later
+        out.headings.append(heading)
 
 
 def _hyphenated(text: str) -> bool:
     return len(text) > 2 and text[-1] in "-\u00ad" and text[-2].isalpha()
 
 
-def heading_runs(lines: list[Line], styles: dict) -> dict[int, int]:
-    """line index -> heading id: runs of at most 3 heading lines of one style, or a numbered heading line."""
+def heading_runs(lines: list[Line], styles: dict) -> tuple[dict[int, int], dict[int, int], set[int]]:
+    """Headings among a page's lines.
+
+    Returns (line index -> heading id, line index -> length of a run-in
+    heading's lead-in, ids of headings found by their numbering alone). A
+    heading is a run of at most 3 lines of one heading style (a numbered line,
+    "4.01 ...", opens a run of its own), a bold lead-in at the start of a
+    paragraph ("4.02 Background Information Disclosure. Each Party will ..."),
+    or a short numbered line on its own.
+    """
     widths: dict[int, float] = {}
     for line in lines:
         lo, hi = widths.get(line.region, (line.x0, line.x1))
         widths[line.region] = (min(lo, line.x0), max(hi, line.x1))
     out: dict[int, int] = {}
+    lead_ins: dict[int, int] = {}
+    numbered: set[int] = set()
     i, n, ident = 0, len(lines), 0
     while i < n:
         line = lines[i]
         style = (line.size, line.bold)
+        lead = _lead_in(line) if i == 0 or _SENTENCE_END.search(lines[i - 1].text) or i - 1 in out else None
+        if lead is not None:
+            ident += 1
+            out[i], lead_ins[i] = ident, lead
+            i += 1
+            continue
         if style not in styles:
             lo, hi = widths[line.region]
             if _numbered_heading(line, hi - lo):
                 ident += 1
                 out[i] = ident
+                numbered.add(ident)
             i += 1
             continue
         j = i + 1
-        while j < n and (lines[j].size, lines[j].bold) == style and lines[j].region == line.region:
+        while (j < n and (lines[j].size, lines[j].bold) == style and lines[j].region == line.region
+               and not _NUMBERED.match(lines[j].text) and not _DECIMAL.match(line.text)):
             j += 1
         words = sum(lines[k].word_count for k in range(i, j))
-        if j - i <= 3 and words <= 20 and not lines[j - 1].text.endswith((".", ";", ",")):
+        # "7.01 Grants to FCE of Program Results." alone on its line ends like a sentence but is a heading
+        ends_well = not lines[j - 1].text.endswith((".", ";", ",")) or (j - i == 1 and _NUMBERED.match(line.text))
+        if j - i <= 3 and words <= 20 and ends_well and not any(_toc_entry(lines[k]) for k in range(i, j)):
             ident += 1
             for k in range(i, j):
                 out[k] = ident
         i = j
-    return out
+    return out, lead_ins, numbered
+
+
+def _toc_entry(line: Line) -> bool:
+    """A table-of-contents line: a title, a wide gap (or dot leaders), and a page number at the right."""
+    words = line.words
+    if len(words) < 2 or not words[-1]["text"].isdigit():
+        return False
+    return words[-1]["x0"] - words[-2]["x1"] > 3 * line.size or words[-2]["text"].strip(".") == ""
+
+
+def _lead_in(line: Line) -> int | None:
+    """Length in line.text of a bold lead-in followed by body text on the same line, or None.
+
+    "4.02 Background Information Disclosure, Confidentiality and Use Restriction."
+    in bold, then "Each Party will make available its" in the regular font: the
+    bold words (and the punctuation right after them) are the heading. The
+    lead-in must be numbered or end with a full stop or colon, so a bold word
+    that merely starts a line of body text is not taken.
+    """
+    words = line.words
+    k = 0
+    while k < len(words) and _BOLD.search(words[k]["fontname"] or ""):
+        k += 1
+    while 0 < k < len(words) and not any(c.isalnum() for c in words[k]["text"]):
+        k += 1
+    if k == 0 or len(words) - k < 3 or not any(c.isalpha() for w in words[:k] for c in w["text"]):
+        return None
+    pos = 0
+    for w in words[:k]:
+        found = line.text.find(w["text"], pos)
+        if found < 0:
+            return None
+        pos = found + len(w["text"])
+    lead = line.text[:pos]
+    if not (_NUMBERED.match(lead) or lead.endswith(".")) or len(lead.split()) > 14:
+        return None
+    return pos
 
 
 def new_paragraph(prev: Line, line: Line, usual: float, lefts: dict[int, float]) -> bool:

@@ -33,6 +33,9 @@ REFERENCE_WORDS = re.compile(
 TEXT_RANK = 1 << 30
 CAPTION = re.compile(r"^([A-Z][^.\u2014\n]{0,80}?)\.\u2014|^([A-Z][\w ,;'&/()\-]{0,60}?)\.(?:\s|$)")
 UPPER_HEADING = re.compile(r"^[^a-z]*[A-Z]{3}[^a-z]*$")
+_FILING_EXHIBIT = re.compile(r"^\d+\.\d+$")
+_ANOTHER_SCHEDULE = re.compile(r"\b(?:SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix)\s+[A-Z0-9]")
+_TOC_ENTRY = re.compile(r"[A-Za-z)](?:\s*\.{3,}\s*|\s+)\d{1,3}$")
 
 
 @dataclass
@@ -136,6 +139,12 @@ class Parser:
                 native = "contract"
             label = rule.label.format(n=n, kind=(groups.get("kind") or "").title())
             rest = body[m.end():].strip(" .:\u2014\u2013-]")
+            if level == "schedule" and _FILING_EXHIBIT.match(n):
+                return None  # "Exhibit 10.1" atop a contract filed with the SEC: the filing's label, no schedule
+            if _TOC_ENTRY.search(rest) or (level == "schedule" and _ANOTHER_SCHEDULE.search(rest)):
+                # "APPENDIX A - DEFINITIONS 24", "Exhibit A - Materials Exhibit B - Specifications":
+                # a table of contents or a list of exhibits, not the exhibit itself
+                return None
             return level, self.structural_rank(level, native), label, _short(line, 120), not rest
         if md:
             text = body.strip("*_ ")
@@ -144,7 +153,9 @@ class Parser:
         if self.family == "policy" and line not in self._address and (_titled(line) or line in self._standalone):
             return "heading", 100, _short(line, 60), _short(line), False
         if self.family == "contract" and _upper_heading(line):
-            return "heading", 50 if self.family == "contract" else 100, _short(line, 60), _short(line), False
+            # a contract's caption in capitals ("RECITALS", "1. DEFINITIONS") ranks with its articles, so
+            # the next ARTICLE closes it rather than nesting under it
+            return "heading", self.structural_rank("article", "contract"), _short(line, 60), _short(line), False
         return None
 
     # --- the pass ------------------------------------------------------------
@@ -192,8 +203,13 @@ class Parser:
             return True
         if REFERENCE_WORDS.search(prev):
             return False
-        if ENUM.match(line) or self.heading(line) is not None or DEFINITION.match(line):
+        if ENUM.match(line) or DEFINITION.match(line):
             return True
+        head = self.heading(line)
+        if head is not None:
+            # a line in capitals right under an unfinished line in capitals goes on with it
+            # (a disclaimer, a party's name broken over two lines): it is no caption
+            return not (head[0] == "heading" and UPPER_HEADING.match(prev) and not prev.endswith(TERMINAL))
         if after_heading:
             return True
         if gapped:
@@ -232,7 +248,9 @@ class Parser:
         style, value = self._settle_ambiguous(style, value, state)
         label = {"paren": f"({token})", "rparen": f"{token})", "dotted": token, "dot": f"{token}."}[kind]
         open_index = next((i for i in range(len(state.stack) - 1, -1, -1) if state.stack[i].style == style), None)
-        if open_index is None and value not in FIRST_VALUES and wrapped:
+        # "4.01" opens a list of dotted numbers as "1" opens a list of numbers
+        first = value in FIRST_VALUES or (kind == "dotted" and value.rstrip(".").split(".")[-1].lstrip("0") == "1")
+        if open_index is None and not first and wrapped:
             return None  # "(5)" out of nowhere in wrapped prose: a number, not a provision
         if open_index is None and kind == "dot" and style in ("dot-upper", "dot-lower") and value not in ("A", "a"):
             return None  # "B. Smith": an initial, not the start of a list
@@ -337,8 +355,10 @@ def _titled(line: str) -> bool:
 
 
 def _upper_heading(line: str) -> bool:
-    return len(line) <= 80 and not line.endswith((",", ";")) and bool(UPPER_HEADING.match(line)) \
-        and len(line.split()) <= 10
+    """A caption in capitals; not a parenthesis ('("FCE").') nor a sentence of a disclaimer in capitals."""
+    words = line.split()
+    return (len(line) <= 80 and not line.endswith((",", ";")) and bool(UPPER_HEADING.match(line))
+            and len(words) <= 10 and line[0].isalnum() and not (line.endswith(".") and len(words) > 4))
 
 
 def _short(text: str, limit: int = 200) -> str:
