@@ -89,11 +89,14 @@ def test_regression_guard_in_sample_dev_scores(name, count, target):
     assert boundary_f1(LearnedSentences(), docs) >= target
 
 
-# Targets on text the model never saw: a model trained the shipped way (UD EWT train plus
-# half of each DEV set by document) scores the other half, for each of the two halves
-# (two-fold cross-validation; `python -m seamline.sbd.train --holdout` prints one fold).
+# Targets on text the model never saw: a model trained the shipped way (the training files
+# plus half of each DEV set by document) scores the other half, for each of the two halves
+# (two-fold cross-validation, as `python -m seamline.sbd.train --cv 2`). The floors sit a
+# little under each fold's score (26 Nov: EWT 0.948/0.936, GUM 0.980/0.977, FR 0.985/0.983,
+# DE 0.978/0.961, Savelka 0.944/0.959, MultiLegal 0.962/0.944); the issue's own targets for
+# EWT, GUM and Savelka are not met (docs/sentences.md), so they are not asserted.
 HELD_OUT_TARGETS = {"ud_en_ewt": 0.92, "ud_en_gum": 0.95, "ud_fr_gsd": 0.96, "ud_de_gsd": 0.95,
-                    "legal_sbd_savelka": 0.92, "legal_sbd_multilegal": 0.94}
+                    "legal_sbd_savelka": 0.92, "legal_sbd_multilegal": 0.93}
 
 
 @pytest.fixture(scope="module")
