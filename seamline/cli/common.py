@@ -41,10 +41,6 @@ MetaOpt = typer.Option("all", "--meta", metavar="all|first|none",
                        help="Which units carry the document's meta and extra fields: every unit, the first, or none.")
 
 
-def files_or_stdin(files: Optional[List[str]]) -> list[str]:
-    return list(files) if files else ["-"]
-
-
 def check_choice(name: str, value: str, choices: Iterable[str]) -> None:
     choices = list(choices)
     if value not in choices:
