@@ -52,3 +52,7 @@ class UnknownName(UsageError):
     def __init__(self, kind: str, what: str, name: str, known: list[str]):
         super().__init__(f"unknown {what} {name!r}; known: {', '.join(known)}")
         self.kind, self.what, self.name, self.known = kind, what, name, known
+
+
+class SeamlineWarning(UserWarning):
+    """Something a user should know that does not stop the run (the CLI prints it as one line)."""

@@ -93,7 +93,10 @@ def document_from_record(rec: object, source: str | None, line: int | None) -> D
     doc_id = rec.get("id")
     if not isinstance(doc_id, str):
         why = "has no 'id' field" if doc_id is None else f"has an 'id' of type {type(doc_id).__name__}"
-        raise InputError(f"document {why}; give each line an \"id\" string", source, line)
+        name = source if source and not source.startswith("<") else "docs.jsonl"
+        raise InputError(f"document {why}; give each line an \"id\" string that names it (say its file "
+                         f"and line: jq -c '{{id: (\"{name}:\" + (input_line_number|tostring))}} + .' {name})",
+                         source, line)
     meta = rec.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError(f"'meta' must be an object, got {type(meta).__name__}", source, line)

@@ -214,3 +214,49 @@ def test_format_text_writes_one_record_a_line(unit_files, stage):
     text = run_cli(*stage, "--format", "text", str(unit_files), check=True).stdout.decode()
     assert len(text.splitlines()) == len(jsonl)
     assert text.splitlines()[0].startswith("File 0 begins.")
+
+
+# ---------------------------------------------------------------- items 11, 12: standard input, ids
+
+def test_plain_text_on_standard_input_gets_a_hint():
+    text = (ROOT / "examples" / "harbour.txt").read_bytes()
+    proc = run_cli("segment", stdin=text)
+    assert proc.returncode == 1
+    err = one_line(proc)
+    assert "<stdin>:1" in err and "--from text" in err and "JSON Lines" in err
+    out = records(run_cli("segment", "--from", "text", stdin=text, check=True).stdout)
+    assert "".join(u["text"] for u in out) == text.decode("utf-8")
+
+
+def test_a_bad_later_line_keeps_the_plain_hint():
+    proc = run_cli("segment", stdin=b'{"id": "a", "text": "x"}\nnot json\n')
+    assert "--from text" not in proc.stderr.decode() and "<stdin>:2" in proc.stderr.decode()
+
+
+def test_missing_id_says_how_to_add_one(tmp_path):
+    path = tmp_path / "noid.jsonl"
+    path.write_bytes(b'{"text": "x"}\n')
+    proc = run_cli("segment", str(path))
+    assert proc.returncode == 1
+    err = one_line(proc)
+    assert "'id'" in err and "input_line_number" in err
+    import shutil
+    import subprocess
+    if shutil.which("jq"):  # the suggested command works
+        fix = err[err.index("jq -c"):].rstrip(")")
+        fixed = subprocess.run(["bash", "-c", fix], cwd=tmp_path, capture_output=True, check=True).stdout
+        out = records(run_cli("segment", stdin=fixed, check=True).stdout)
+        assert out[0]["doc"] == f"{path}:1"
+
+
+def test_duplicate_ids_are_warned_about_once_with_a_count():
+    docs = to_jsonl([{"id": i, "text": f"Text {n}."} for n, i in enumerate(["a", "b", "a", "b", "b"])])
+    proc = run_cli("segment", stdin=docs)
+    assert proc.returncode == 0
+    lines = proc.stderr.decode().strip().splitlines()
+    assert lines[0] == ("seamline: warning: <stdin>:3: duplicate id 'a': an earlier document of this input "
+                        "has it; later stages and eval will mix the two up")
+    assert "3 documents repeat" in lines[1] and len(lines) == 2
+    assert len({r["doc"] for r in records(proc.stdout)}) == 2
+    unique = to_jsonl([{"id": i, "text": "x"} for i in "abc"])
+    assert run_cli("segment", stdin=unique).stderr == b""

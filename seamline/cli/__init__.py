@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     # --debug is accepted anywhere on the line, not only before the subcommand.
     STATE.debug = "--debug" in argv or bool(os.environ.get("SEAMLINE_DEBUG"))
     argv = [a for a in argv if a != "--debug"]
+    show_warnings_as_lines()
     try:
         status = build_app(command_named(argv))(args=argv, prog_name="seamline", standalone_mode=False)
         sys.exit(status if isinstance(status, int) else 0)
@@ -158,3 +159,24 @@ def usage_message(err) -> str:
     ctx = getattr(err, "ctx", None)
     command = ctx.command_path if ctx is not None else "seamline"
     return f"{text} (see '{command} --help')"
+
+
+def show_warnings_as_lines() -> None:
+    """The library's warnings (SeamlineWarning) as one line each on standard error, like errors."""
+    import warnings
+
+    from seamline.errors import SeamlineWarning
+
+    shown = warnings.showwarning
+    if getattr(shown, "seamline", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, SeamlineWarning):
+            sys.stderr.write(f"seamline: warning: {message}\n")
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    show.seamline = True
+    warnings.showwarning = show
+    warnings.simplefilter("always", SeamlineWarning)
