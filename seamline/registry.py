@@ -128,15 +128,20 @@ def _scan() -> dict[str, dict[str, Entry]]:
 # cl100k_base` does). Its result is kept in the cache directory (seamline.tokenizers'
 # SEAMLINE_CACHE_DIR), under a key made of every directory on sys.path with its
 # modification time: installing or removing a distribution changes its directory's time.
+# (The working directory is keyed by name only: its time changes with every file written.)
 
 def _scan_key() -> str | None:
     import hashlib
     import os
     import sys
     parts = [sys.version]
+    here = os.getcwd()
     for entry in sys.path:
+        if entry in ("", ".", here):  # the working directory's time changes with every file written there
+            parts.append(entry)
+            continue
         try:
-            parts.append(f"{entry}|{os.stat(entry or '.').st_mtime_ns}")
+            parts.append(f"{entry}|{os.stat(entry).st_mtime_ns}")
         except OSError:
             parts.append(f"{entry}|-")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]

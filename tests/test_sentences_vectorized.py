@@ -197,3 +197,22 @@ def test_segment_batches_short_documents_with_the_same_units(source):
     items = [Item(d, "<t>", k + 1) for k, d in enumerate(docs)]
     seg = get_segmenter("sentence", "learned")
     assert list(segment_items(iter(items), seg, batch=True)) == list(segment_items(iter(items), seg))
+
+
+def test_the_model_read_through_the_cache_is_the_same(tmp_path, monkeypatch):
+    """The uncompressed copy of the model file gives the same model; a damaged copy reads the file again."""
+    from seamline.sbd.model import _read_arrays
+    source = tmp_path / "model.npz"
+    shipped = SentenceModel.load()
+    shipped.save(source)
+    monkeypatch.setenv("SEAMLINE_CACHE_DIR", str(tmp_path / "cache"))
+    first, second = SentenceModel.load(source), SentenceModel.load(source)   # written, then read back
+    copies = list((tmp_path / "cache").glob("sentences-*.npz"))
+    assert len(copies) == 1
+    for m in (first, second):
+        assert np.array_equal(m.weights, shipped.weights) and np.array_equal(m.classes, shipped.classes)
+        assert np.array_equal(m.lower, shipped.lower) and m.threshold == shipped.threshold and m.info == shipped.info
+        assert m._float16 and m.vector_tables().exact_sums
+    copies[0].write_bytes(b"not a model")
+    again = _read_arrays(source)
+    assert np.array_equal(again["weights"], np.load(source)["weights"])

@@ -51,16 +51,19 @@ class SentenceModel:
     context_after: int = vectorized.CONTEXT_AFTER
     _plain_tables: tuple | None = None
     _vector_tables: object = None
+    _float16: bool = False       # the weights were read from float16 values: their sums are exact in any order
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "SentenceModel":
         if path is None:
             path = resources.files("seamline") / "models" / MODEL_FILE
         with resources.as_file(path) if not isinstance(path, (str, Path)) else _nullcontext(path) as p:
-            data = np.load(p, allow_pickle=False)
-            info = {k[5:]: str(data[k]) for k in data.files if k.startswith("info_")}
-            return cls(data["weights"].astype(np.float32), data["classes"], data["lower"],
-                       float(data["threshold"]), info)
+            data = _read_arrays(p)
+            info = {k[5:]: str(data[k]) for k in data if k.startswith("info_")}
+            model = cls(data["weights"].astype(np.float32), data["classes"], data["lower"],
+                        float(data["threshold"]), info)
+            model._float16 = data["weights"].dtype == np.float16
+            return model
 
     def save(self, path: str | Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), classes=self.classes,
@@ -83,14 +86,13 @@ class SentenceModel:
         """`starts` of each text; short texts share one vectorized pass (its fixed cost is about 0.2 ms)."""
         if self.compiled or (self.compiled is None and K.is_compiled()):
             return [self.starts(t) for t in texts]
-        if self._vector_tables is None:
-            self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold)
+        tables = self.vector_tables()
         out: list = [None] * len(texts)
         group: list[int] = []
         size = 0
 
         def flush():
-            for k, found in zip(group, vectorized.find_starts_many([texts[k] for k in group], self._vector_tables)):
+            for k, found in zip(group, vectorized.find_starts_many([texts[k] for k in group], tables)):
                 out[k] = found
             group.clear()
 
@@ -111,10 +113,15 @@ class SentenceModel:
             return self.compiled
         return K.is_compiled() or size >= JIT_FROM_CHARS
 
-    def _starts_vectorized(self, text: str) -> np.ndarray:
+    def vector_tables(self) -> vectorized.Tables:
+        """The tables of the vectorized path, made on first use."""
         if self._vector_tables is None:
-            self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold)
-        return vectorized.find_starts(text, self._vector_tables)
+            self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold,
+                                                    exact_sums=True if self._float16 else None)
+        return self._vector_tables
+
+    def _starts_vectorized(self, text: str) -> np.ndarray:
+        return vectorized.find_starts(text, self.vector_tables())
 
     def _starts_plain(self, text: str) -> np.ndarray:
         """The kernel as plain Python (slow): the reference the other two paths are tested against."""
@@ -128,6 +135,50 @@ class SentenceModel:
         out = [0] * len(text)
         count = K.plain("find_starts")(codes, classes, lower, weights, self.threshold, out)
         return np.asarray(out[:count], np.int64)
+
+
+def _read_arrays(path) -> dict:
+    """The arrays of a model file, through an uncompressed copy in seamline's cache directory.
+
+    Inflating the shipped file (4 MB of float16 weights) costs 10-30 ms in every
+    process; the copy is read back in a few. It is named after the file's path,
+    size and modification time; anything unexpected reads the file itself.
+    SEAMLINE_CACHE_DIR as for the tokenizer cache (off turns it off).
+    """
+    import hashlib
+    import os
+
+    from seamline.tokenizers import _cache_dir
+    directory = _cache_dir()
+    if directory is None or not os.path.isfile(path):
+        return _arrays(path)
+    stat = os.stat(path)
+    key = hashlib.sha256(f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    cached = os.path.join(directory, f"sentences-{key}.npz")
+    try:
+        return _arrays(cached)
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    data = _arrays(path)
+    try:
+        import tempfile
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npz")
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return data
+
+
+def _arrays(path) -> dict:
+    with np.load(path, allow_pickle=False) as data:
+        out = {k: data[k] for k in data.files}
+    for k in ("weights", "classes", "lower", "threshold"):
+        if k not in out:
+            raise KeyError(k)
+    return out
 
 
 class _nullcontext:

@@ -37,7 +37,8 @@ _U32 = np.uint32
 class Tables:
     """A model's character tables and weights, prepared once for the vectorized path."""
 
-    def __init__(self, classes: np.ndarray, lower: np.ndarray, weights: np.ndarray, threshold: float):
+    def __init__(self, classes: np.ndarray, lower: np.ndarray, weights: np.ndarray, threshold: float,
+                 exact_sums: bool | None = None):
         cls = np.asarray(classes, np.uint8)
         self.classes = np.append(cls, np.uint8(LETTER))                  # index _BMP: beyond the BMP
         self.lower = np.append(np.asarray(lower, np.uint32), _U32(0))    # beyond the BMP: fixed up per text
@@ -47,7 +48,9 @@ class Tables:
         self.word_of_class = word
         self.weights = np.asarray(weights, np.float32)
         self.bias = float(self.weights[0])
-        self.exact_sums = bool(np.array_equal(self.weights.astype(np.float16).astype(np.float32), self.weights))
+        if exact_sums is None:  # (a model read from float16 values says so: the check costs 10-20 ms)
+            exact_sums = bool(np.array_equal(self.weights.astype(np.float16).astype(np.float32), self.weights))
+        self.exact_sums = exact_sums
         self.mask = _U32(self.weights.shape[0] - 1)
         self.threshold = float(threshold)
 

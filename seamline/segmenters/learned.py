@@ -151,8 +151,4 @@ class LearnedSentences:
         return (V._block_starts(V.codes_of(text[w0:w1]), tables, a - w0, b - w0) + w0).tolist()
 
     def _tables(self):
-        from seamline.sbd import vectorized as V
-        if self.model._vector_tables is None:
-            m = self.model
-            m._vector_tables = V.Tables(m.classes, m.lower, m.weights, m.threshold)
-        return self.model._vector_tables
+        return self.model.vector_tables()
