@@ -111,3 +111,19 @@ def test_units_of_a_finished_document_come_out_while_input_stays_open(stage):
     first_of_d2 = next(i for i, u in enumerate(units) if json.loads(u)["doc"] == "d2")
     got = first_records_while_open(STAGES[stage], b"".join(units[:first_of_d2 + 1]))
     assert {r["doc"] for r in got} == {"d0", "d1"}, f"records of {sorted({r['doc'] for r in got})} only"
+
+
+@pytest.mark.parametrize("args", [
+    ["segment", "-j", "2"], ["chunk", "-j", "2", "--max-tokens", "64"], ["score", "-j", "2"],
+    ["pipe", "segment | chunk --max-tokens 64"], ["pipe", "segment | score"],
+    ["pipe", "chunk --strategy optimal --max-tokens 64"],
+])
+def test_bad_line_with_jobs_and_pipe(tmp_path, args):
+    """With worker processes (a good file before the bad one) and in `seamline pipe`: d0-d4 come out."""
+    (tmp_path / "a.jsonl").write_bytes(to_jsonl([{"id": "first", "text": "A file before. It is fine."}]))
+    (tmp_path / "bad6.jsonl").write_bytes(to_jsonl(DOCS[:5]) + BAD)
+    proc = run_cli(*args, str(tmp_path / "a.jsonl"), str(tmp_path / "bad6.jsonl"), process=True)
+    assert proc.returncode == 1, proc.stderr.decode()
+    assert "bad6.jsonl:6:" in proc.stderr.decode()
+    out = records(proc.stdout)
+    assert list(dict.fromkeys(r["doc"] for r in out)) == ["first", *(d["id"] for d in DOCS[:5])]
