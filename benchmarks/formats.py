@@ -1,6 +1,12 @@
-"""How fast the readers are, and what `-j 2` buys on a directory of many small files.
+"""How well and how fast the readers read, and what `-j 2` buys on a directory of many small files.
 
-1. PDF: pages per second of seamline's PDF reader (reading order, furniture,
+1. PDF quality, on every shared PDF (and the CUAD contract fixture): page
+   furniture left in the text (lines that are a page number, or that repeat a
+   removed running header or footer, or the "Source: ..." line SEC filings carry),
+   furniture rows removed, tables pdfplumber's find_tables sees, headings found;
+   and headings against the ALEA paper's sidecar and against the hand-checked
+   lists of the CUAD contract PDFs (tests/fixtures/formats/contract_headings.json).
+2. PDF speed: pages per second of seamline's PDF reader (reading order, furniture,
    hyphens, headings) against pdfplumber's own `page.extract_text()` on the
    same pages. pdfplumber is the limit: both parse every character through
    pdfminer, which is most of the time, so the ratio shows what our layout
@@ -9,12 +15,14 @@
    a directory of many small files (text, Markdown and HTML cut from the
    shared corpus), start-up included, best of --repeat runs.
 
-    .venv/bin/python benchmarks/formats.py [--pdfs DIR] [--files 400] [--repeat 3]
+    .venv/bin/python benchmarks/formats.py [--pdfs DIR] [--files 400] [--repeat 3] [--skip-speed]
 """
 from __future__ import annotations
 
 import argparse
 import html
+import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 SEAMLINE = [sys.executable, "-m", "seamline"]
+FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 
 
 def best_of(repeat: int, fn) -> float:
@@ -54,7 +63,7 @@ def bench_pdfs(folder: Path, repeat: int) -> None:
     print(f"\nPDF reading, best of {repeat}, pages/s (higher is better)\n")
     print(f"{'file':44} {'pages':>5} {'pdfplumber':>11} {'seamline':>9} {'ratio':>6}")
     total_pages = total_plumber = total_ours = 0.0
-    for path in sorted(folder.glob("*.pdf")):
+    for path in pdf_files(folder):
         pages = pdfplumber_text(path)
         plumber = best_of(repeat, lambda: pdfplumber_text(path))
         ours = best_of(repeat, lambda: seamline_text(path))
@@ -64,6 +73,79 @@ def bench_pdfs(folder: Path, repeat: int) -> None:
         print(f"{path.name[:44]:44} {pages:5d} {pages / plumber:11.1f} {pages / ours:9.1f} {plumber / ours:6.2f}")
     print(f"{'all':44} {int(total_pages):5d} {total_pages / total_plumber:11.1f} "
           f"{total_pages / total_ours:9.1f} {total_plumber / total_ours:6.2f}")
+
+
+def pdf_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pdf")) + sorted(FIXTURES.glob("*.pdf"))
+
+
+def furniture_left(doc: dict, edge: int = 3) -> int:
+    """Furniture left at the page edges: among the first and last `edge` lines of each page, those that are
+    a page number, repeat a removed running header or footer, or are the "Source: ..." line of an SEC filing.
+    (Only the edges: a table of numbers inside a page is not furniture.)"""
+    from seamline.formats.pdf import _PAGE_NUMBER, _PAGE_WORDS, furniture_key_text
+
+    removed = {furniture_key_text(r["text"]) for r in doc["meta"].get("removed", []) if r["kind"] == "running"}
+    left = 0
+    for start, end in doc["meta"]["pages"]:
+        lines = [line.strip() for line in doc["text"][start:end].splitlines() if line.strip()]
+        for line in lines[:edge] + lines[edge:][-edge:]:
+            if (_PAGE_NUMBER.match(line) or _PAGE_WORDS.match(line) or furniture_key_text(line) in removed
+                    or re.match(r"Source: .*, \d+/\d+/\d{4}$", line)):
+                left += 1
+    return left
+
+
+def tables_seen(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return sum(len(page.find_tables()) for page in pdf.pages)
+
+
+def _letters(s: str) -> str:
+    s = re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+", "", s)
+    return "".join(c for c in s.lower() if c.isalnum())[:60]
+
+
+def against_sidecar(doc: dict, sidecar: Path) -> tuple[int, int]:
+    """Sidecar headings that start a reader heading, comparing letters only (as tests/test_formats_pdf.py)."""
+    wanted = json.loads(sidecar.read_text())["headings"]
+    found = [_letters(h["title"]) for h in doc["meta"]["headings"]]
+    hits = sum(1 for h in wanted if any(f.startswith(_letters(h["title"])) for f in found))
+    return hits, len(wanted)
+
+
+def against_hand_list(doc: dict, listed: dict) -> tuple[int, int, int]:
+    """(found, listed, extra numbered headings) for a contract's hand-checked ARTICLE and section numbers."""
+    titles = [h["title"] for h in doc["meta"]["headings"]]
+    articles = [int(m.group(1)) for t in titles if (m := re.match(r"ARTICLE (\d+)\b", t))]
+    sections = [t.split()[0] for t in titles if re.match(r"\d+(\.\d+)*\.? ", t)]
+    want_a, want_s = listed["articles"], listed["sections"]
+    found = len(set(articles) & set(want_a)) + len(set(sections) & set(want_s))
+    extra = len(set(sections) - set(want_s)) + len(set(articles) - set(want_a))
+    return found, len(want_a) + len(want_s), extra
+
+
+def quality(folder: Path) -> None:
+    from seamline.formats.pdf import read_pdf
+
+    hand = json.loads((FIXTURES / "contract_headings.json").read_text())
+    print("\nPDF reading quality (furniture left: lines of the text that are page furniture; target 0)\n")
+    print(f"{'file':44} {'pages':>5} {'furniture left':>14} {'removed':>7} {'tables':>6} {'headings':>8}  headings checked")
+    for path in pdf_files(folder):
+        doc = read_pdf(str(path)).value
+        meta = doc["meta"]
+        check = ""
+        sidecar = path.with_suffix(".structure.json")
+        if sidecar.exists():
+            hits, total = against_sidecar(doc, sidecar)
+            check = f"sidecar: {hits}/{total}"
+        elif path.name in hand:
+            found, total, extra = against_hand_list(doc, hand[path.name])
+            check = f"hand-checked list: {found}/{total}, {extra} numbered not on it"
+        print(f"{path.name[:44]:44} {len(meta['pages']):5d} {furniture_left(doc):14d} "
+              f"{len(meta.get('removed', [])):7d} {tables_seen(path):6d} {len(meta['headings']):8d}  {check}")
 
 
 def small_files(folder: Path, count: int) -> int:
@@ -113,10 +195,14 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true", help="only the PDF quality table")
     args = parser.parse_args()
     if not args.skip_pdf:
-        bench_pdfs(args.pdfs, args.repeat)
-    bench_jobs(args.files, args.repeat)
+        quality(args.pdfs)
+        if not args.skip_speed:
+            bench_pdfs(args.pdfs, args.repeat)
+    if not args.skip_speed:
+        bench_jobs(args.files, args.repeat)
 
 
 if __name__ == "__main__":

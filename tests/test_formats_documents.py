@@ -10,6 +10,7 @@ comes below it.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -138,13 +139,11 @@ def test_keep_boilerplate_keeps_everything():
 
 # ---------------------------------------------------------------- contract headings
 
-# Hand-checked against the PDF: the 20 articles and every numbered paragraph with a caption
-# (15.01 and 16.01 have none: they are text, not headings; there is no 6.05 or 13.04).
-FUELCELL_SECTIONS = (
-    "1.01 2.01 2.02 2.03 3.01 3.02 4.01 4.02 4.03 4.04 4.05 4.06 4.07 4.08 4.09 4.10 5.01 5.02 6.01 6.02 "
-    "6.03 6.04 6.06 6.07 6.08 7.01 8.01 8.02 9.01 9.02 9.03 10.01 10.02 10.03 10.04 11.01 11.02 11.03 11.04 "
-    "12.01 12.02 12.03 12.04 12.05 12.06 13.01 13.02 13.03 13.05 14.01 14.02 17.01 17.02 17.03 18.01 18.02 "
-    "18.03 19.01 19.02 20.01 20.02 20.03 20.04 20.05 20.06 20.07 20.08 20.09 20.10 20.11 20.12").split()
+# Hand-checked against the PDFs (fixtures/formats/contract_headings.json, which benchmarks/formats.py
+# reads too): FuelCell's 20 articles and every numbered paragraph with a caption (15.01 and 16.01 have
+# none: they are text, not headings; there is no 6.05 or 13.04).
+HAND_CHECKED = json.loads((FIXTURES / "formats" / "contract_headings.json").read_text())
+FUELCELL_SECTIONS = HAND_CHECKED["cuad_fuelcell_jda.pdf"]["sections"]
 HEALTHCENTRAL = "cuad_HealthcentralCom_19991108_S_1A_EX_10_27_6623292_EX_10_27_Co_.pdf"
 
 
@@ -177,7 +176,7 @@ def test_run_in_heading_path_and_paragraph(fuelcell):
 def test_second_contract_headings_against_the_hand_checked_list():
     doc = read_pdf(str(shared_path("pdf", HEALTHCENTRAL))).value
     numbered = [h["title"].split()[0] for h in doc["meta"]["headings"] if h["title"][0].isdigit()]
-    assert numbered == [f"{n}." for n in range(1, 12)] + ["11.1", "11.2"] + [f"{n}." for n in range(12, 29)]
+    assert numbered == HAND_CHECKED[HEALTHCENTRAL]["sections"]
 
 
 def test_legal_paths_of_a_contract_pdf():
@@ -199,3 +198,14 @@ def test_filing_exhibit_label_is_not_the_root_of_every_provision():
     for doc in docs:
         roots = {tuple(f["path"][:1]) for _, _, f in provision_spans(doc["text"], "contract")}
         assert not any(re.fullmatch(r"Exhibit \d+\.\d+", r[0]) for r in roots if r), doc["id"]
+
+
+def test_page_numbers_inside_a_sheet_are_removed_when_the_sequence_vouches_for_them():
+    # a printout whose original page breaks fall inside the sheets: "8" sits between two paragraphs
+    doc = read_pdf(str(shared_path("pdf", HEALTHCENTRAL))).value
+    numbers = [r for r in doc["meta"]["removed"] if r["kind"] == "page_number"]
+    # "14" stays: it sits right under an omitted-page notice, not set apart by a blank line's worth of space
+    assert sorted(int(r["text"]) for r in numbers) == [n for n in range(2, 18) if n != 14]
+    assert {r["where"] for r in numbers} == {"inside", "footer"}
+    lines = [line.strip() for line in doc["text"].splitlines()]
+    assert [line for line in lines if line.isdigit()] == ["14"]

@@ -208,7 +208,12 @@ def row_text(row: list[Line]) -> str:
 
 
 def furniture_key(row: list[Line]) -> str:
-    return _DIGITS.sub("#", " ".join(row_text(row).lower().split()))
+    return furniture_key_text(row_text(row))
+
+
+def furniture_key_text(text: str) -> str:
+    """Rows compare with digits ignored: "Page 3" and "Page 4" are the same furniture."""
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
 def edge_rows(page: Page, height: float) -> list[tuple[int, str]]:
@@ -266,8 +271,34 @@ def remove_furniture(pages: list[Page], heights: list[float]) -> list[dict]:
                                 "text": row_text(page.rows[i])})
         if drop:
             page.rows = [row for i, row in enumerate(page.rows) if i not in drop]
-    removed.sort(key=lambda r: (r["page"], r["where"] == "footer"))
+    removed += _numbers_inside(pages, removed)
+    removed.sort(key=lambda r: (r["page"], {"header": 0, "inside": 1, "footer": 2}[r["where"]]))
     return removed
+
+
+def _numbers_inside(pages: list[Page], removed: list[dict]) -> list[dict]:
+    """Bare page numbers in the middle of a sheet (a printout whose page breaks fall inside the sheet).
+
+    Taken only when the document's other page numbers vouch for them: the number
+    is off from its sheet's number by the amount a page number found at an edge
+    is (give or take one), and the row stands apart from the rows above and
+    below it. Listed with "where": "inside".
+    """
+    # a sheet may hold the end of one printed page and the start of the next: one off either way
+    offsets = {int(r["text"]) - r["page"] + d for r in removed if r["kind"] == "page_number" and r["text"].isdigit()
+               for d in (-1, 0, 1)}
+    found = []
+    for page in pages:
+        keep = []
+        for i, row in enumerate(page.rows):
+            text = row_text(row).strip()
+            if (text.isdigit() and 0 < i < len(page.rows) - 1 and int(text) - page.number in offsets
+                    and _apart(page.rows[i - 1], row) and _apart(row, page.rows[i + 1])):
+                found.append({"page": page.number, "where": "inside", "kind": "page_number", "text": text})
+            else:
+                keep.append(row)
+        page.rows = keep
+    return found
 
 
 def _furniture_kind(row: list[Line], where: str, number: int, seen: dict, pages: list) -> str | None:
