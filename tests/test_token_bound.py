@@ -107,9 +107,10 @@ def test_merge_keeps_bound_and_tiling():
         check_chunks(doc["text"], by_doc[doc["id"]], "cl100k_base", 40)
 
 
-def test_unavailable_encoding_is_one_line_exit_1():
+def test_unavailable_encoding_is_one_line_exit_2():
+    """A usage error since issue 12 (docs/commands.md: exit status 2, one line; never downloaded)."""
     proc = run_cli("chunk", "--tokenizer", "o200k_base", stdin=b'{"id": "a", "text": "x"}\n')
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     err = proc.stderr.decode()
     assert "o200k_base" in err and "offline" in err
     assert len(err.strip().splitlines()) == 1
