@@ -117,9 +117,14 @@ def evaluations(predictions: Union[str, "os.PathLike[str]", Iterable], gold: str
                 unit: str = "char", convention: str = "segeval", window: int | None = None,
                 tolerance: int | None = None, n_t: int = 2, per_doc: bool = False, allow_missing: bool = False,
                 tokenizer: str | None = None, max_tokens: int | None = None, sentences: str | None = None,
-                questions: str | None = None, jit: str = "auto") -> Iterator:
+                questions: str | None = None, jit: str = "auto", retriever: str = "oracle",
+                top_k: Iterable[int] | None = None, lm: str | None = None) -> Iterator:
     """One seamline.evaluation.run.Evaluation per prediction file (options checked now, files read
-    when each runs); `evaluate` flattens their records, the CLI's table groups them."""
+    when each runs); `evaluate` flattens their records, the CLI's table groups them.
+
+    retriever: "oracle" (every chunk touching a reference) or "bm25" (the top_k chunks, default
+    1, 3 and 5, for each question's text; needs questions). lm: MoC's metrics under this
+    language model ("smollm2" or a .gguf path)."""
     from seamline.evaluation import metrics
     from seamline.evaluation.boundaries import UNITS
     from seamline.evaluation.run import Options
@@ -137,8 +142,19 @@ def evaluations(predictions: Union[str, "os.PathLike[str]", Iterable], gold: str
         from seamline.errors import UsageError
         raise UsageError("standard input ('-') can be read only once")
     check_paths(preds + [p for p in (gold, questions) if p])
-    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing, jit)
-    if tokenizer is None and max_tokens is not None:
+    check_choice("retriever", retriever, ("oracle", "bm25"))
+    if (retriever != "oracle" or top_k) and not questions:
+        from seamline.errors import UsageError
+        raise UsageError("`retriever` and `top_k` score retrieval: they need `questions`")
+    ks = tuple(sorted(set(top_k or (1, 3, 5))))
+    if any(type(k) is not int or k < 1 for k in ks):
+        from seamline.errors import UsageError
+        raise UsageError(f"`top_k` takes whole numbers of chunks, at least 1; got {list(ks)}")
+    if lm:
+        from seamline.lm import model_path
+        model_path(lm)  # an unknown model is refused before any input is read
+    options = Options(unit, convention, window, tolerance, n_t, per_doc, allow_missing, jit, retriever, ks, lm)
+    if tokenizer is None and (max_tokens is not None or retriever == "bm25"):
         tokenizer = "cl100k_base"
     counter = get_tokenizer(tokenizer) if tokenizer else None
     checker = get_segmenter("sentence", sentences) if sentences else None

@@ -66,6 +66,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "c99": "seamline.topics.c99:C99Scorer",
         "embedding": "seamline.topics.embedding:EmbeddingScorer",
         "perplexity": "seamline.topics.perplexity:PerplexityScorer",
+        "margin": "seamline.topics.metachunking:MarginScorer",
         "bayes": "seamline.topics.bayes:BayesScorer",
         "topictiling": "seamline.topics.topictiling:TopicTilingScorer",
     },

@@ -53,12 +53,12 @@ class Segment(Stage):
                  method: str | None = None, select: str | None = None, segments: int | None = None,
                  threshold: float | None = None, min_units: int | None = None, max_units: int | None = None,
                  family: str | None = None, level: str | None = None, meta: str = "all",
-                 keep_boilerplate: bool = False):
+                 keep_boilerplate: bool = False, model: str | None = None):
         from seamline.segmenters import get_segmenter
 
         check_choice("meta", meta, META_MODES)
         options: dict = {"lang": lang}
-        extra = {"method": method, "select": select, "segments": segments, "threshold": threshold,
+        extra = {"method": method, "model": model, "select": select, "segments": segments, "threshold": threshold,
                  "min_units": min_units, "max_units": max_units, "family": family, "level": level}
         options.update({k: v for k, v in extra.items() if v is not None})
         if by in BUILT_ON_SENTENCES and engine is not None:
@@ -80,11 +80,14 @@ class Score(Stage):
     name = "score"
 
     def __init__(self, method: str = "tiling", model: str | None = None, engine: str | None = None,
-                 lang: str = "en"):
+                 lang: str = "en", drop: float | str = 0.0):
         from seamline.registry import segmenter_class
         from seamline.topics import get_scorer
 
-        self.scorer = get_scorer(method, **({"model": model} if model else {}))
+        options: dict = {"model": model} if model else {}
+        if method == "perplexity" and model:
+            options["drop"] = parse_drop(drop)  # Meta-Chunking's threshold under a language model
+        self.scorer = get_scorer(method, **options)
         self.engine, self.lang = engine, lang
         segmenter_class("sentence", engine, lang)  # an unknown engine or a --lang it cannot read: refused before any input
 
@@ -98,6 +101,16 @@ class Score(Stage):
             for i, unit in enumerate(units):
                 unit["score"] = None if i == 0 else round(float(values[i]), 6)
             yield units
+
+
+def parse_drop(value: float | str) -> float | str:
+    """A log-perplexity drop, or "dynamic" for Meta-Chunking's dynamic threshold."""
+    if value == "dynamic":
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"`drop` takes a number or 'dynamic', got {value!r}") from None
 
 
 # Strategies that find their own structure read documents as paragraphs (cheap)

@@ -10,6 +10,9 @@ from conftest import FIXTURES, assert_tiles, read_jsonl, records, run_cli, share
 from seamline.segmenters import get_segmenter, tile
 from seamline.segmenters.topic import TopicSegmenter
 from seamline.topics import METHODS, get_scorer
+
+# margin asks the language model about every pair of sentences: tests/test_lm_model.py covers it
+CHEAP = [m for m in METHODS if m != "margin"]
 from seamline.topics.decide import check_options, decide
 from seamline.topics.scores import Scores
 from seamline.errors import UsageError
@@ -32,7 +35,7 @@ def check_tiling(text, spans):
     assert all(0 <= s[2]["score"] <= 1 for s in spans[1:])
 
 
-@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("method", CHEAP)
 def test_every_method_tiles_odd_inputs(method):
     for text in ODD + [TEXT]:
         check_tiling(text or "", segment(text, method=method)) if text else None
@@ -115,7 +118,7 @@ def test_cli_segment_by_topic_with_options():
 
 def test_cli_is_deterministic():
     doc = to_jsonl([{"id": "d", "text": TEXT * 3}])
-    for method in METHODS:
+    for method in CHEAP:
         a = run_cli("segment", "--by", "topic", "--method", method, stdin=doc, check=True).stdout
         b = run_cli("segment", "--by", "topic", "--method", method, stdin=doc, check=True).stdout
         assert a == b

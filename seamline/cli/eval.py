@@ -11,7 +11,8 @@ from seamline.errors import UsageError
 
 FORMATS = ("auto", "jsonl", "table")
 # Columns of the per-document table on a terminal, when present.
-DOC_COLUMNS = ("f1", "f1_within", "pk", "windowdiff", "b", "chunks", "tokens_max", "retrieval_iou")
+DOC_COLUMNS = ("f1", "f1_within", "pk", "windowdiff", "b", "chunks", "tokens_max", "retrieval_iou",
+               "boundary_clarity", "chunk_stickiness")
 
 
 def eval_command(
@@ -49,6 +50,15 @@ def eval_command(
                                                   help="Share of chunks that end inside a sentence of this engine (rules, pysbd, spacy)."),
     questions: Optional[str] = typer.Option(None, "--questions", metavar="PATH",
                                             help="Questions with reference spans: retrieval precision, recall and IoU."),
+    retriever: str = typer.Option("oracle", "--retriever", metavar="oracle|bm25",
+                                  help="With --questions: oracle (every chunk touching a reference) or bm25 "
+                                       "(the top --top-k chunks for the question's text; extra: retrieval)."),
+    top_k: Optional[List[str]] = typer.Option(None, "--top-k", metavar="K",
+                                              help="--retriever bm25: chunks retrieved per question; repeatable "
+                                                   "[default: 1, 3 and 5]."),
+    lm: Optional[str] = typer.Option(None, "--lm", metavar="smollm2|PATH",
+                                     help="MoC's boundary clarity and chunk stickiness of the chunks under this "
+                                          "language model: smollm2 or a local .gguf file (extra: lm)."),
     jit: str = typer.Option("auto", "--jit", metavar="auto|always|never",
                             help="Compiled kernels: once the input is large (auto), always, or never."),
     output_format: str = typer.Option("auto", "--format", metavar="auto|jsonl|table",
@@ -80,11 +90,21 @@ def eval_command(
     inputs = [*predictions, *(p for p in (gold, questions) if p)]
     runs = evaluations(predictions, gold, unit=unit, convention=convention, window=window, tolerance=tolerance,
                        n_t=n_t, per_doc=per_doc, allow_missing=allow_missing, tokenizer=tokenizer,
-                       max_tokens=max_tokens, sentences=sentence_engine, questions=questions, jit=jit)
+                       max_tokens=max_tokens, sentences=sentence_engine, questions=questions, jit=jit,
+                       retriever=retriever, top_k=parse_top_k(top_k) if top_k else None, lm=lm)
     check_output(output, inputs)
     table = output_format == "table" or (output_format == "auto" and output in (None, "-") and sys.stdout.isatty())
     summaries = show_table(runs) if table else write_jsonl(runs, output, inputs)
     check_thresholds(summaries, thresholds, allow_empty)
+
+
+def parse_top_k(values: list[str]) -> tuple[int, ...]:
+    ks = set()
+    for value in values:
+        if not value.isdigit() or int(value) < 1:
+            raise UsageError(f"--top-k takes a whole number of chunks, at least 1; got {value!r}")
+        ks.add(int(value))
+    return tuple(sorted(ks))
 
 
 def write_jsonl(evaluations, output: Optional[str], inputs: List[str]) -> list[dict]:

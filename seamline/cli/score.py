@@ -14,9 +14,13 @@ def score(
     method: str = typer.Option("tiling", "--method", metavar="NAME", help=f"Scoring method: {', '.join(METHODS)}."),
     model: Optional[str] = typer.Option(
         None, "--model", metavar="PATH",
-        help="perplexity: a local Hugging Face causal LM directory (extra 'hf'); embedding: a local "
+        help="perplexity and margin: 'smollm2' (SmolLM2-135M-Instruct, extra 'lm') or a local .gguf file; "
+             "perplexity also a local Hugging Face causal LM directory (extra 'hf'); embedding: a local "
              "sentence-transformers directory or 'minilm' (extra 'neural'); topictiling: an LDA model "
              ".npz made by `python -m seamline.topics.lda fit`. Never downloaded."),
+    drop: str = typer.Option("0", "--drop", metavar="X|dynamic",
+                             help="perplexity with a language model: the log-perplexity drop a minimum needs "
+                                  "(Meta-Chunking's threshold), or dynamic."),
     engine: Optional[str] = typer.Option(None, "--engine", metavar="NAME",
                                          help="Sentence engine for documents in the input (default rules)."),
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for the sentence engine."),
@@ -33,7 +37,10 @@ def score(
     embedding (TF-IDF/LSA window cosine), perplexity (Meta-Chunking minima under
     the shipped n-gram model), bayes (Utiyama-Isahara likelihood + C99 density, optimum
     by dynamic programming; the most accurate on Choi), topictiling (LDA topics per word,
-    TopicTiling depth; a shipped Gutenberg model or your own). `seamline chunk --strategy score` and
+    TopicTiling depth; a shipped Gutenberg model or your own), margin (Meta-Chunking margin
+    sampling: a language model asked whether two units belong together). With --model smollm2
+    (or a .gguf file), perplexity is Meta-Chunking's own rule under a real language model:
+    only its boundaries get a score above 0. `seamline chunk --strategy score` and
     `segment --by topic` decide boundaries from such scores.
 
     Examples:
@@ -43,8 +50,11 @@ def score(
       seamline segment --by paragraph notes.md | seamline score --method c99 > scored.jsonl
 
       seamline segment report.txt | seamline score --method bayes
+
+      seamline segment contract.txt | seamline score --method perplexity --model smollm2 \
+        | seamline chunk --strategy score --threshold 0 --max-tokens 256
     """
     from seamline.stages import Score
 
-    stage = Score(method=method, model=model, engine=engine, lang=lang)
+    stage = Score(method=method, model=model, engine=engine, lang=lang, drop=drop)
     write_stage(stage, files, output, input_format, out_format, jobs, keep_going)

@@ -24,6 +24,9 @@ def segment(
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language code for engines that use one (pysbd, spacy)."),
     method: Optional[str] = typer.Option(None, "--method", metavar="NAME",
                                          help="--by topic: the boundary scoring method (default bayes; see `seamline score`)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="NAME|PATH",
+                                        help="--by topic: the scoring method's model (perplexity, margin: "
+                                             "smollm2 or a .gguf file; see `seamline score`)."),
     select: Optional[str] = typer.Option(None, "--select", metavar="RULE",
                                          help="--by topic: how boundaries are chosen from scores: threshold, best, dp."),
     segments: Optional[int] = typer.Option(None, "--segments", metavar="K", help="--by topic: the number of segments to make."),
@@ -74,9 +77,9 @@ def segment(
     encode = encoder(out_format)
     format_for("-", input_format)  # an unknown --from is a usage error before any input is read
     paths = expand_inputs(files or [])
-    stage = Segment(by=by, engine=engine, lang=lang, method=method, select=select, segments=segments,
-                    threshold=threshold, min_units=min_units, max_units=max_units, family=family, level=level,
-                    meta=meta, keep_boilerplate=keep_boilerplate)
+    stage = Segment(by=by, engine=engine, lang=lang, method=method, model=model, select=select,
+                    segments=segments, threshold=threshold, min_units=min_units, max_units=max_units,
+                    family=family, level=level, meta=meta, keep_boilerplate=keep_boilerplate)
     failures = Failures()
     work = segment_work(stage, input_format, encode)
     write_pieces(run_files(paths, work, jobs, keep_going, failures), output, paths)

@@ -15,7 +15,7 @@ from seamline.errors import InputError
 from seamline.evaluation import metrics
 from seamline.evaluation.boundaries import char_boundaries, span_starts, to_units, word_starts
 from seamline.evaluation.gold import GoldDoc, digest
-from seamline.evaluation.retrieval import Question, RetrievalScores, score_question
+from seamline.evaluation.retrieval import Question, RankedScores, RetrievalScores, merged, score_question, span_scores
 from seamline.evaluation.stats import ChunkStats
 from seamline.formats import read_inputs
 from seamline.records import check_unit
@@ -26,6 +26,7 @@ HIGHER_IS_BETTER = {
     "precision_within": True, "recall_within": True, "f1_within": True,
     "pk": False, "windowdiff": False, "b": True, "edit_distance": False,
     "b_precision": True, "b_recall": True, "b_f1": True, "edit_operations": False,
+    "boundary_clarity": True, "chunk_stickiness": False,
     "retrieval_precision": True, "retrieval_recall": True, "retrieval_iou": True,
     "over_budget": False, "ends_inside_sentence": False, "tokens_max": False, "tokens_p95": False,
 }
@@ -41,6 +42,9 @@ class Options:
     per_doc: bool = False
     allow_missing: bool = False
     jit: str = "auto"  # compiled kernels: auto (once the run is large), always, never
+    retriever: str = "oracle"  # or "bm25": rank each document's chunks for each question's text
+    top_k: tuple[int, ...] = (1, 3, 5)
+    lm: str | None = None  # MoC's boundary clarity and chunk stickiness under this language model
 
 
 @dataclass
@@ -123,6 +127,14 @@ class Evaluation:
         self.unknown: list[tuple[str, str, int | None]] = []
         self.differing: list[tuple[str, str, int | None, str]] = []
         self.retrieval = RetrievalScores()
+        self.ranked = RankedScores(list(options.top_k)) if options.retriever == "bm25" else None
+        self.ranker = None
+        self.moc = None
+        if options.lm:
+            from seamline import lm
+            from seamline.evaluation.moc import MoCScores
+
+            self.moc = MoCScores(lm.load(options.lm))
         self.units_from_rules = 0
 
     def records(self) -> Iterator[dict]:
@@ -150,6 +162,8 @@ class Evaluation:
         rec.update(self.stats.add(doc.id, doc.text, doc.spans))
         if self.questions is not None:
             rec.update(self.retrieve(doc))
+        if self.moc is not None:
+            rec.update(self.moc.add([doc.text[s:e] for s, e in doc.spans]))
         self.docs += 1
         return rec
 
@@ -208,7 +222,34 @@ class Evaluation:
             scores = score_question(q, doc.spans, starts, len(doc.text), doc.id)
             local.add(*scores)
             self.retrieval.add(*scores)
-        return local.summary() if questions else {}
+        out = local.summary() if questions else {}
+        if self.ranked is not None and questions:
+            out.update(self.rank(doc, questions))
+        return out
+
+    def rank(self, doc: PredDoc, questions: list[Question]) -> dict:
+        """Scores of the top-K chunks that BM25 finds for each question's text."""
+        from seamline.evaluation.retrieval import BM25Ranker
+
+        if self.ranker is None:
+            self.ranker = BM25Ranker()
+        for q in questions:
+            if not q.text or not q.text.strip():
+                raise InputError("--retriever bm25 needs each question's text in 'question'", q.source, q.line)
+        chunks = [doc.text[s:e] for s, e in doc.spans]
+        counter = self.stats.tokenizer
+        counts = counter.count_many(chunks) if counter is not None else [len(c) for c in chunks]
+        best = self.ranker.rank(chunks, [q.text for q in questions], max(self.options.top_k))
+        local = RankedScores(list(self.options.top_k))
+        for q, order in zip(questions, best):
+            refs = merged(q.references)
+            for k in self.options.top_k:
+                top = order[:k]
+                scores = span_scores(refs, merged([doc.spans[i] for i in top]))
+                tokens = sum(counts[i] for i in top)
+                local.add(k, scores, tokens)
+                self.ranked.add(k, scores, tokens)
+        return local.summary()
 
     def check_missing(self) -> None:
         problems = []
@@ -252,6 +293,10 @@ class Evaluation:
         out.update(self.stats.summary())
         if self.questions is not None:
             out.update(self.retrieval.summary())
+            if self.ranked is not None:
+                out.update(self.ranked.summary())
+        if self.moc is not None:
+            out.update(self.moc.summary())
         return out
 
 

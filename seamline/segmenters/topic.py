@@ -20,11 +20,11 @@ class TopicSegmenter:
 
     def __init__(self, method: str | None = None, select: str | None = None, segments: int | None = None,
                  threshold: float | None = None, min_units: int | None = None, max_units: int | None = None,
-                 sentence_engine: str | None = None, lang: str = "en", **_options):
+                 sentence_engine: str | None = None, lang: str = "en", model: str | None = None, **_options):
         self.select = check_options(select, threshold, segments, min_units, max_units)
         self.threshold, self.segments = threshold, segments
         self.min_units, self.max_units = min_units, max_units
-        self.scorer = get_scorer(method or TOPIC_DEFAULT)
+        self.scorer = get_scorer(method or TOPIC_DEFAULT, **({"model": model} if model else {}))
         # The rule engine by default: fast to start, and topic boundaries only need rough sentences.
         engine = sentence_engine or "rules"
         self.sentences = get_segmenter(level_of(engine), engine, lang=lang)

