@@ -209,3 +209,30 @@ def test_page_numbers_inside_a_sheet_are_removed_when_the_sequence_vouches_for_t
     assert {r["where"] for r in numbers} == {"inside", "footer"}
     lines = [line.strip() for line in doc["text"].splitlines()]
     assert [line for line in lines if line.isdigit()] == ["14"]
+
+
+# ---------------------------------------------------------------- vertical writing
+
+def test_vertical_writing_reads_in_column_order():
+    doc = read_pdf(str(shared_path("pdf", "vertical_text.pdf"))).value
+    # pdfplumber's extract_text gives 't\ns\nla t\nu\ne T c it o y\nr e a\nV L'
+    assert doc["text"] == "Test\nVertical\nLayout"
+    assert doc["meta"]["vertical_pages"] == [1]
+
+
+def test_rotated_page_is_said_to_be_read_apart():
+    doc = read_pdf(str(shared_path("pdf", "nics_background_checks_rotated.pdf"))).value
+    assert doc["meta"]["rotated_pages"] == [1] and "vertical_pages" not in doc["meta"]
+
+
+def test_japanese_columns_right_to_left_top_to_bottom():
+    from seamline.formats.pdf import vertical_text
+
+    # glyphs as pdfplumber gives them for two columns of vertical Japanese, in content-stream order:
+    # the right column (x 500) is written first, each column from the top down
+    columns = [(500, "吾輩は猫"), (480, "である")]
+    chars = [{"text": ch, "x0": x, "x1": x + 12, "top": 100 + 12 * k, "bottom": 112 + 12 * k}
+             for x, text in columns for k, ch in enumerate(text)]
+    assert vertical_text(chars) == "吾輩は猫\nである"
+    # whatever order the content stream gives them in, Japanese columns read top down, right to left
+    assert vertical_text(chars[::-1]) == "吾輩は猫\nである"

@@ -84,7 +84,8 @@ class Page:
     number: int
     height: float = 792.0
     rows: list = field(default_factory=list)   # rows of Lines, top to bottom
-    fallback: str | None = None                 # extract_text output for rotated pages
+    fallback: str | None = None                 # the text of a vertical or rotated page, read apart
+    layout: str = ""                            # "vertical" or "rotated" for those pages
     has_images: bool = False
     chars: int = 0
 
@@ -144,12 +145,70 @@ def read_page(page, number: int) -> Page:
         return out
     sideways = sum(1 for w in words if not w.get("upright", True))
     single = sum(1 for w in words if len(w["text"]) == 1)
-    if sideways > len(words) / 2 or (len(words) > 5 and single > 0.8 * len(words)):
-        # rotated or vertical writing: our line model does not apply
-        out.fallback = page.extract_text() or ""
+    if len(words) > 5 and single > 0.8 * len(words):
+        # vertical writing: one glyph a word, read column by column
+        out.fallback, out.layout = vertical_text(page.chars), "vertical"
+        return out
+    if sideways > len(words) / 2:
+        # rotated text (a landscape table): our line model does not apply
+        out.fallback, out.layout = page.extract_text() or "", "rotated"
         return out
     out.rows = [split_row(row) for row in group_rows([w for w in words if w.get("upright", True)])]
     return out
+
+
+def vertical_text(chars: list[dict]) -> str:
+    """Vertical writing in column order: one line per column.
+
+    Glyphs are grouped into columns by their horizontal position. Each column is
+    read in the direction its glyphs were written in (the content stream's
+    order) or, for Japanese and Chinese, always top to bottom; bottom to top for
+    Latin text turned a quarter left. Columns written top to bottom follow
+    each other from right to left, the others from left to right.
+    """
+    indexed = [(i, c) for i, c in enumerate(chars) if c["text"].strip()]
+    if not indexed:
+        return ""
+    indexed.sort(key=lambda ic: (ic[1]["x0"] + ic[1]["x1"]) / 2)
+    columns: list[list[tuple[int, dict]]] = []
+    for i, c in indexed:
+        mid = (c["x0"] + c["x1"]) / 2
+        if columns and mid - columns[-1][-1][1]["x1"] < 0.3 * (c["x1"] - c["x0"]) + 0.5:
+            columns[-1].append((i, c))
+        else:
+            columns.append([(i, c)])
+    # Chinese and Japanese set vertically always read top down; turned Latin text the way it was written
+    cjk = sum(1 for _, c in indexed if _cjk(c["text"])) > len(indexed) / 2
+    down = cjk or sum(1 for col in columns if _written_down(col)) >= len(columns) / 2
+    ordered = reversed(columns) if down else columns
+    lines = []
+    for col in ordered:
+        col = sorted(col, key=lambda ic: ic[1]["top"], reverse=not down)
+        lines.append(_column_text([c for _, c in col], down))
+    return "\n".join(line for line in lines if line)
+
+
+def _written_down(column: list[tuple[int, dict]]) -> bool:
+    """Whether a column's glyphs come in the content stream from top to bottom."""
+    first = min(column, key=lambda ic: ic[0])[1]
+    last = max(column, key=lambda ic: ic[0])[1]
+    return last["top"] >= first["top"]
+
+
+def _column_text(chars: list[dict], down: bool) -> str:
+    """A column's glyphs joined; a gap of more than half a glyph between two Latin letters is a space."""
+    out = []
+    for prev, c in zip([None, *chars], chars):
+        if prev is not None and not _cjk(c["text"]):
+            gap = (c["top"] - prev["bottom"]) if down else (prev["top"] - c["bottom"])
+            if gap > 0.5 * (c["x1"] - c["x0"]) * 0.5:
+                out.append(" ")
+        out.append(c["text"])
+    return "".join(out)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
 
 
 def group_rows(words: list[dict]) -> list[list[dict]]:
@@ -456,6 +515,10 @@ def assemble(pages: list[Page]) -> tuple[str, dict]:
             write_page(out, lines, body, styles)
         ranges.append([start, out.pos])
     meta = {"format": "pdf", "pages": ranges, "headings": continued_numbering(out.headings)}
+    for layout in ("vertical", "rotated"):
+        numbers = [page.number for page in pages if page.layout == layout]
+        if numbers:
+            meta[f"{layout}_pages"] = numbers
     if removed:
         meta["removed"] = removed
     if out.hyphens:
