@@ -210,6 +210,7 @@ def main() -> None:
                 theirs = [sys.executable, str(scripts[peer]), str(path)] if peer else None
                 size_label = size or ""
             results = timed_pair(ours, theirs, a.repeat)
+            name = name.replace("|", "\\|")  # a Markdown table cell
             (s_time, s_cpu, s_peak) = results[0]
             if theirs is None:
                 print(f"| `{name}` | {size_label} | {s_time:.3f} | | | {s_cpu:.2f} | | {s_peak:.0f} | |", flush=True)

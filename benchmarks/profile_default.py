@@ -27,7 +27,7 @@ CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "co
 STARTUP = [
     ("python -c pass", "pass"),
     ("+ import typer", "import typer"),
-    ("+ import seamline.cli (every command's options)", "import seamline.cli"),
+    ("+ import seamline.cli", "import seamline.cli"),
     ("+ import numpy", "import seamline.cli, numpy"),
     ("+ load the sentence model", "import seamline.cli\nfrom seamline.segmenters import get_segmenter\n"
                                   "get_segmenter('sentence')"),

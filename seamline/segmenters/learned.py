@@ -54,8 +54,9 @@ class LearnedSentences:
     thread_safe = True  # starts() keeps no state between calls: `chunk` may call it on a worker thread
     # `pack` asks for windows (last_start, next_start) only when chunks are this many tokens or more:
     # deciding one block of 1,024 characters costs as much as about 15 KB of the whole-text pass (NumPy's
-    # fixed cost per call), so windows save work only for long chunks (benchmarks/windows.py: 0.29x the
-    # speed of the whole-text pass at 512 tokens, 1.1x at 1,536, 1.35x at 2,048, 3.1x at 4,096).
+    # fixed cost per call), so windows save work only for long chunks (benchmarks/windows.py, table in
+    # docs/performance.md: 0.35x the speed of the whole-text pass at 512 tokens, about even at 1,536,
+    # 1.5x at 2,048, 2.2x at 4,096).
     window_from_tokens = 1536
 
     def __init__(self, model: str | None = None, **_options):
