@@ -249,6 +249,7 @@ def main() -> None:
     ap.add_argument("--lm", default="smollm2")
     ap.add_argument("--lm-only", action="store_true", help="skip the table over all contracts")
     ap.add_argument("--moc-docs", type=int, default=1, help="MoC's metrics on the shortest N contracts")
+    ap.add_argument("--moc-chars", type=int, default=None, help="MoC's metrics on the first N characters of each")
     args = ap.parse_args()
 
     from seamline.evaluation.retrieval import BM25Ranker
@@ -294,13 +295,16 @@ def main() -> None:
                 print(f"  [lm table] {name} @ {budget}: {time.perf_counter() - t0:.1f} s", file=sys.stderr,
                       flush=True)
             t0 = time.perf_counter()
-            moc[name] = moc_scores(sub[:args.moc_docs], chunk, 256, args.lm)
+            cut = [{**d, "text": d["text"][:args.moc_chars]} for d in sub[:args.moc_docs]] if args.moc_chars \
+                else sub[:args.moc_docs]
+            moc[name] = moc_scores(cut, chunk, 256, args.lm)
             print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         n_sub = sum(len(v) for v in sub_q.values())
         table(f"The {len(sub)} shortest contracts ({n_sub} questions), with the language-model chunker", sub_rows,
               args.budgets)
         best_check(sub_rows, args.budgets)
         print(f"\nMoC at 256 tokens, the {min(args.moc_docs, len(sub))} shortest contract(s) "
+              + (f"(first {args.moc_chars:,} characters) " if args.moc_chars else "") +
               "(boundary clarity: higher is better; "
               "chunk stickiness: lower is better)\n")
         print("| chunker | boundary clarity | chunk stickiness |\n|---|---:|---:|")
