@@ -14,7 +14,7 @@ export CMAKE_ARGS
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,ray]'
 	$(BIN)/python -m pip install --quiet --no-deps -e tests/plugin  # the plugin the registry tests use
 	touch $(STAMP)
 

@@ -88,9 +88,12 @@ class Pipeline:
         """The plain records of each document, for callers that write them (the CLI)."""
         return chain(self.stages, items)
 
-    def files(self, paths: list[str], input_format: str | None = None) -> Iterator[list[dict]]:
-        """As `groups`, reading files the way `seamline segment` reads them (short documents batched)."""
-        return _file_groups(self.stages, paths, input_format)
+    def files(self, paths: list[str], input_format: str | None = None, read=None) -> Iterator[list[dict]]:
+        """As `groups`, reading files the way `seamline segment` reads them (short documents batched).
+
+        `read(path, fmt, keep_boilerplate)`, when given, yields a file's items in place of its reader.
+        """
+        return _file_groups(self.stages, paths, input_format, read)
 
     def __repr__(self) -> str:
         return "Pipeline(" + " | ".join(s.name for s in self.stages) + ")"
@@ -237,29 +240,39 @@ def _run(stages: list[Stage], source: Source, input_format: str | None) -> Itera
             yield Record(rec)
 
 
-def _file_groups(stages: list[Stage], paths: list[str], input_format: str | None) -> Iterator[list[dict]]:
+def _file_groups(stages: list[Stage], paths: list[str], input_format: str | None,
+                 read=None) -> Iterator[list[dict]]:
     """Files through the stages, read as the first stage's command reads them: a `segment`
-    batches the short documents of each file; a `chunk` reads a pipe on a thread."""
+    batches the short documents of each file; a `chunk` reads a pipe on a thread.
+
+    `read(path, fmt, keep_boilerplate)` gives a file's items (default: its reader's);
+    a cluster worker passes one that reads only its share of a file.
+    """
     from seamline.batch import is_regular_file, may_block
-    from seamline.formats import expand_inputs, format_for, read_inputs, read_one
+    from seamline.formats import expand_inputs, format_for, read_one
     from seamline.stages import Fused, fuse
 
     format_for("-", input_format)  # an unknown format is refused before any input is read
+    read = read or read_one
     stages = fuse(stages)
     first = stages[0]
+
+    def items(keep: bool = False) -> Iterator[Item]:
+        for path in expand_inputs(paths or ["-"]):
+            yield from read(path, format_for(path, input_format), keep)
+
     if isinstance(first, Fused):
-        items = read_inputs(paths, input_format, first.segment.keep_boilerplate)
-        groups = first.groups(items, prefetch=may_block(paths or ["-"]))
+        groups = first.groups(items(first.segment.keep_boilerplate), prefetch=may_block(paths or ["-"]))
     elif isinstance(first, Chunk):
-        groups = first.groups(read_inputs(paths, input_format), prefetch=may_block(paths or ["-"]))
+        groups = first.groups(items(), prefetch=may_block(paths or ["-"]))
     elif isinstance(first, Segment):
         def segmented() -> Iterator[list[dict]]:
             for path in expand_inputs(paths or ["-"]):
-                items = read_one(path, format_for(path, input_format), first.keep_boilerplate)
-                yield from first.groups(items, batch=is_regular_file(path))
+                found = read(path, format_for(path, input_format), first.keep_boilerplate)
+                yield from first.groups(found, batch=is_regular_file(path))
         groups = segmented()
     else:
-        return chain(stages, read_inputs(paths, input_format))
+        return chain(stages, items())
     return groups if len(stages) == 1 else chain([_Ready(groups), *stages[1:]], ())
 
 

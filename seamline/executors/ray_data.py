@@ -22,7 +22,7 @@ from seamline.formats import Item, format_for, read_one
 
 # A JSONL task holds about this many bytes of whole lines: small enough that two
 # workers share a single large file, large enough that a task repays its round trip.
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 2 << 20
 SCAN_BYTES = 1 << 20
 
 
@@ -48,11 +48,18 @@ class Outcome:
     error: str = ""
     status: int = 0
     shard: str = ""
+    size: int = 0  # bytes of input the task read
 
 
 @dataclass
 class Failures:
+    """Errors of tasks that failed under --keep-going, in input order."""
+
     messages: list[str] = field(default_factory=list)
+
+    def error(self, inputs: int) -> InputError:
+        listed = "\n".join(f"  {m}" for m in self.messages)
+        return InputError(f"{len(self.messages)} failures in {inputs} inputs (--keep-going):\n{listed}")
 
 
 def import_ray():
@@ -114,10 +121,10 @@ def line_blocks(path: str, block_bytes: int) -> Iterator[tuple[int, int, int]]:
         yield begin, -1, line
 
 
-def read_task(task: Task) -> Iterator[Item]:
+def read_task(task: Task, keep_boilerplate: bool = False) -> Iterator[Item]:
     """The items of one task, with the sources and line numbers a single-process run gives them."""
     if task.fmt != "jsonl" or (task.begin == 0 and task.end == -1):
-        yield from read_one(task.path, task.fmt)
+        yield from read_one(task.path, task.fmt, keep_boilerplate)
         return
     from seamline.formats.jsonl import BOM, parse_line
 
@@ -144,7 +151,7 @@ def run_task(pipeline, task: Task, encode) -> Outcome:
     """Encoded records of one task; a bad record ends the task after the good ones before it."""
     parts: list[bytes] = []
     try:
-        for records in pipeline.groups(read_task(task)):
+        for records in pipeline.files([task.path], task.fmt, lambda path, fmt, keep: read_task(task, keep)):
             parts.append(b"".join(encode(rec) for rec in records))
     except SeamlineError as err:
         return Outcome(task.index, task.path, b"".join(parts), str(err), err.exit_status)
@@ -152,6 +159,15 @@ def run_task(pipeline, task: Task, encode) -> Outcome:
         message = f"{task.path}: cannot process: {type(err).__name__}: {err}"
         return Outcome(task.index, task.path, b"".join(parts), message, 1)
     return Outcome(task.index, task.path, b"".join(parts))
+
+
+def task_size(task: Task) -> int:
+    if task.end >= 0:
+        return task.end - task.begin
+    try:
+        return os.path.getsize(task.path) - task.begin
+    except OSError:
+        return 0
 
 
 def shard_name(index: int) -> str:
@@ -169,23 +185,45 @@ def write_shard(directory: str, outcome: Outcome) -> Outcome:
     return outcome
 
 
-class TaskWorker:
-    """A Ray actor: the pipeline is built once, then runs one task per call."""
+def check_shard_dir(directory: str, inputs: Sequence[str]) -> None:
+    """Refuse a shard directory that holds an input or the shards of an earlier run."""
+    from seamline.formats import expand_inputs
 
-    def __init__(self, stages, out_format: str = "jsonl", shard_dir: str | None = None):
+    real = os.path.realpath(directory)
+    for path in expand_inputs(inputs):
+        if path != "-" and os.path.realpath(path).startswith(real + os.sep):
+            raise UsageError(f"-o {directory}: the input {path!r} is inside it; write the shards elsewhere")
+    if os.path.isdir(directory) and any(n.startswith("part-") for n in os.listdir(directory)):
+        raise UsageError(f"-o {directory}: it holds shards of an earlier run; remove them or choose "
+                         "another directory")
+
+
+class TaskWorker:
+    """A Ray actor: the pipeline is built once, then runs one task per call.
+
+    What it runs is set on a subclass (`bound`), not passed to the constructor:
+    Ray keeps constructor arguments in its object store, where a restarted
+    actor might not find them again.
+    """
+
+    stages: object = None
+    out_format = "jsonl"
+    shard_dir: str | None = None
+
+    def __init__(self):
         from seamline.api import Pipeline
         from seamline.formats.writers import encoder
 
-        self.pipeline = Pipeline(stages)
-        self.encode = encoder(out_format)
-        self.shard_dir = shard_dir
+        self.pipeline = Pipeline(self.stages)
+        self.encode = encoder(self.out_format)
 
     def __call__(self, batch: dict) -> dict:
-        rows: dict[str, list] = {k: [] for k in ("index", "path", "data", "error", "status", "shard")}
+        rows: dict[str, list] = {k: [] for k in ("index", "path", "data", "error", "status", "shard", "size")}
         for i in range(len(batch["index"])):
             task = Task(int(batch["index"][i]), str(batch["path"][i]), str(batch["fmt"][i]),
                         int(batch["begin"][i]), int(batch["end"][i]), int(batch["first_line"][i]))
             outcome = run_task(self.pipeline, task, self.encode)
+            outcome.size = task_size(task)
             if self.shard_dir is not None:
                 outcome = write_shard(self.shard_dir, outcome)
             for key in rows:
@@ -193,10 +231,24 @@ class TaskWorker:
         return rows
 
 
+def bound(worker: type, **settings) -> type:
+    """A subclass of a worker class that carries its settings (pickled with the class)."""
+    return type(worker.__name__, (worker,), settings)
+
+
 # ---------------------------------------------------------------- driver
 
-def start(address: str | None = None, num_cpus: int | None = None):
-    """Join a running Ray (a user's own job, or --address), or start a local one."""
+def start(address: str | None = None, num_cpus: int | None = None, quiet: bool = False):
+    """Join a running Ray (a user's own job, or --address), or start a local one.
+
+    `quiet` (the command line) keeps Ray's own log lines off standard error.
+    """
+    if quiet:
+        import logging
+
+        # set before Ray Data is imported: it reads its log level once
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
+        logging.getLogger("ray").setLevel(logging.ERROR)
     ray = import_ray()
     if not ray.is_initialized():
         options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
@@ -221,7 +273,7 @@ def workers_for(ray, num_cpus: int | None) -> int:
 def run_files(stages, paths: Sequence[str], *, forced: str | None = None, out_format: str = "jsonl",
               shard_dir: str | None = None, address: str | None = None, num_cpus: int | None = None,
               keep_going: bool = False, failures: Failures | None = None,
-              block_bytes: int = BLOCK_BYTES) -> Iterator[Outcome]:
+              block_bytes: int = BLOCK_BYTES, quiet: bool = False) -> Iterator[Outcome]:
     """Outcomes of every task in input order; an error is raised after everything before it.
 
     With keep_going, failed tasks are listed in `failures` and the run goes on.
@@ -232,25 +284,29 @@ def run_files(stages, paths: Sequence[str], *, forced: str | None = None, out_fo
     tasks = [task.__dict__ for task in plan(paths, forced, block_bytes)]
     if not tasks:
         return
-    ray = start(address, num_cpus)
+    ray = start(address, num_cpus, quiet)
     if shard_dir is not None:
         os.makedirs(shard_dir, exist_ok=True)
     dataset = ray.data.from_items(tasks, override_num_blocks=len(tasks))
+    # Ray Data restarts a dead actor and retries its task by default
+    # (max_restarts=-1, max_task_retries=-1): a worker that dies costs a retry.
     results = dataset.map_batches(
-        TaskWorker, fn_constructor_args=(stages, out_format, shard_dir), batch_size=1,
-        concurrency=workers_for(ray, num_cpus), num_cpus=1, batch_format="numpy",
-        # a worker that dies costs a retry of its task, not a document
-        max_restarts=-1, max_task_retries=-1)
+        bound(TaskWorker, stages=stages, out_format=out_format, shard_dir=shard_dir), batch_size=1,
+        compute=ray.data.ActorPoolStrategy(size=workers_for(ray, num_cpus)), num_cpus=1, batch_format="numpy")
     failures = failures if failures is not None else Failures()
-    for row in results.iter_rows():
-        outcome = Outcome(int(row["index"]), str(row["path"]), bytes(row["data"]), str(row["error"]),
-                          int(row["status"]), str(row["shard"]))
-        if outcome.error:
-            if not keep_going or outcome.status != 1:
-                yield outcome
-                raise (InputError if outcome.status == 1 else UsageError)(outcome.error)
-            failures.messages.append(outcome.error)
-        yield outcome
+    rows = iter(results.iter_rows())
+    try:
+        for row in rows:
+            outcome = Outcome(int(row["index"]), str(row["path"]), bytes(row["data"]), str(row["error"]),
+                              int(row["status"]), str(row["shard"]), int(row["size"]))
+            if outcome.error:
+                if not keep_going or outcome.status != 1:
+                    yield outcome
+                    raise (InputError if outcome.status == 1 else UsageError)(outcome.error)
+                failures.messages.append(outcome.error)
+            yield outcome
+    finally:
+        rows.close()  # ends the run at once, so its workers free their CPUs for the next one
 
 
 def map_documents(dataset, stages, *, column: str | None = None, out_format: str = "jsonl",
@@ -265,22 +321,25 @@ def map_documents(dataset, stages, *, column: str | None = None, out_format: str
     The pipeline is built once per actor.
     """
     ray = import_ray()
-    return dataset.map_batches(
-        DocumentWorker, fn_constructor_args=(stages, out_format, column), batch_format="pyarrow",
-        concurrency=concurrency or workers_for(ray, None), num_cpus=1,
-        max_restarts=-1, max_task_retries=-1)
+    worker = bound(DocumentWorker, stages=stages, out_format=out_format, column=column)
+    size = concurrency or workers_for(ray, None)
+    return dataset.map_batches(worker, batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=size),
+                               num_cpus=1)
 
 
 class DocumentWorker:
     """A Ray actor for `map_documents`: documents of a batch in, one row per record out."""
 
-    def __init__(self, stages, out_format: str = "jsonl", column: str | None = None):
+    stages: object = None
+    out_format = "jsonl"
+    column: str | None = None
+
+    def __init__(self):
         from seamline.api import Pipeline
         from seamline.formats.writers import encoder
 
-        self.pipeline = Pipeline(stages)
-        self.encode = encoder(out_format)
-        self.column = column
+        self.pipeline = Pipeline(self.stages)
+        self.encode = encoder(self.out_format)
 
     def __call__(self, batch) -> dict:
         if self.column is not None:

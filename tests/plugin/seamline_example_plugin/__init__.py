@@ -19,6 +19,25 @@ class BangSentences:
         return [m.end() for m in _BANG.finditer(text)]
 
 
+class CrashOnce(BangSentences):
+    """For fault tests: the process dies the first time it sees a document holding
+    `CRASH-ONCE:<path>` (the file at <path> records that it happened); after that,
+    it is BangSentences."""
+
+    name = "crashonce"
+    thread_safe = False
+
+    def starts(self, text: str) -> list[int]:
+        import os
+
+        found = re.search(r"CRASH-ONCE:(\S+)", text)
+        if found and not os.path.exists(found.group(1)):
+            with open(found.group(1), "w") as f:
+                f.write(str(os.getpid()))
+            os._exit(1)
+        return super().starts(text)
+
+
 def whole_strategy(group, tokenizer, options):
     """The whole document as one chunk when it fits the budget; seamline's `pack` otherwise."""
     from seamline import registry
