@@ -26,6 +26,8 @@ COMMAND = re.compile(r"^(seamline |cat |jq |python |\.venv/bin/python |[A-Z_]+=\
 SKIPPED = {
     "python -m seamline.topics.lda fit ../shared/data": "fits the shipped topic model on the shared corpus (minutes)",
     ".venv/bin/python -m seamline.sbd.train": "retrains a shipped model (minutes); tests/test_sentences.py trains on held-out halves",
+    'seamline pipe "segment --by legal | chunk --strategy legal --max-tokens 512" /mnt/archive/':
+        "joins a Ray cluster at HEAD:6379 (docs/scale.md); tests/test_ray.py joins a local one with --address",
     "python -m seamline.sbd.train": "retrains the shipped sentence model (minutes); tests/test_sentences.py trains on held-out halves",
 }
 

@@ -322,9 +322,10 @@ def map_documents(dataset, stages, *, column: str | None = None, out_format: str
     """
     ray = import_ray()
     worker = bound(DocumentWorker, stages=stages, out_format=out_format, column=column)
-    size = concurrency or workers_for(ray, None)
-    return dataset.map_batches(worker, batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=size),
-                               num_cpus=1)
+    # A pool that grows from one actor: a fixed pool as large as the cluster
+    # would hold every CPU and starve the tasks that read the dataset for it.
+    pool = ray.data.ActorPoolStrategy(min_size=1, max_size=concurrency or workers_for(ray, None))
+    return dataset.map_batches(worker, batch_format="pyarrow", compute=pool, num_cpus=1)
 
 
 class DocumentWorker:
