@@ -77,6 +77,7 @@ def main() -> None:
 
     from seamline.evaluation import metrics
     from seamline.kernels import metrics as kernels
+    from seamline.kernels import JitPolicy
 
     n = a.units
     ref, hyp = synthetic(n, a.segments)
@@ -88,22 +89,23 @@ def main() -> None:
     t = time.perf_counter()
     kernels.jitted(kernels.window_errors)
     import numba  # noqa: F401
-    metrics.set_jit("always")
-    metrics.pk(n, ref, hyp)
-    metrics.windowdiff(n, ref, hyp)
-    metrics.boundary_edits(ref, hyp)
+    always = JitPolicy(metrics.JIT_FROM, "always")
+    never = JitPolicy(metrics.JIT_FROM, "never")
+    metrics.pk(n, ref, hyp, policy=always)
+    metrics.windowdiff(n, ref, hyp, policy=always)
+    metrics.boundary_edits(ref, hyp, policy=always)
     startup = time.perf_counter() - t
 
     rows = [
-        ("Pk", "segeval", lambda: metrics.pk(n, ref, hyp).value,
+        ("Pk", "segeval", lambda p: metrics.pk(n, ref, hyp, policy=p).value,
          lambda: float(segeval.pk(hyp_m, ref_m))),
-        ("WindowDiff", "segeval", lambda: metrics.windowdiff(n, ref, hyp).value,
+        ("WindowDiff", "segeval", lambda p: metrics.windowdiff(n, ref, hyp, policy=p).value,
          lambda: float(segeval.window_diff(hyp_m, ref_m))),
-        ("B (n_t=2)", "segeval", lambda: metrics.boundary_edits(ref, hyp).b,
+        ("B (n_t=2)", "segeval", lambda p: metrics.boundary_edits(ref, hyp, policy=p).b,
          lambda: float(segeval.boundary_similarity(hyp_m, ref_m))),
-        ("Pk", "nltk", lambda: metrics.pk(n, ref, hyp, None, "nltk").value,
+        ("Pk", "nltk", lambda p: metrics.pk(n, ref, hyp, None, "nltk", p).value,
          lambda: nltk_seg.pk(ref_s, hyp_s)),
-        ("WindowDiff", "nltk", lambda: metrics.windowdiff(n, ref, hyp, None, "nltk").value,
+        ("WindowDiff", "nltk", lambda p: metrics.windowdiff(n, ref, hyp, None, "nltk", p).value,
          lambda: nltk_seg.windowdiff(ref_s, hyp_s, k_nltk)),
     ]
     print(f"document: {n:,} units, reference {len(ref) + 1:,} segments, hypothesis {len(hyp) + 1:,}; "
@@ -113,10 +115,8 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for name, peer, ours, theirs in rows:
-        metrics.set_jit("always")
-        t_jit, v_jit = best(ours, a.repeat)
-        metrics.set_jit("never")
-        t_py, v_py = best(ours, a.repeat)
+        t_jit, v_jit = best(lambda: ours(always), a.repeat)
+        t_py, v_py = best(lambda: ours(never), a.repeat)
         t_peer, v_peer = best(theirs, a.peer_repeat)
         agree = abs(v_jit - v_peer) < 1e-9 and abs(v_py - v_peer) < 1e-9
         print(f"{name:<11} {peer:<8} {t_jit * 1e3:>10.3f} ms {t_py * 1e3:>9.3f} ms {t_peer * 1e3:>7.1f} ms "

@@ -29,10 +29,6 @@ CONVENTIONS = ("segeval", "nltk")
 # Past this many boundaries in one call, the compiled kernels beat the
 # interpreter by more than numba's start-up costs (~1.3 s once per process).
 JIT_FROM = 200_000
-# When a call is given no policy: compile a call of JIT_FROM boundaries or more.
-# (An evaluation passes its own, which counts the boundaries of the whole run:
-# `seamline eval --jit`, Options.jit.) set_jit changes this default, for benchmarks.
-DEFAULT_MODE = {"mode": "auto"}
 
 
 def jit_policy(mode: str = "auto") -> JitPolicy:
@@ -40,14 +36,10 @@ def jit_policy(mode: str = "auto") -> JitPolicy:
     return JitPolicy(JIT_FROM, mode, cumulative=True)
 
 
-def set_jit(mode: str) -> None:
-    """The mode of calls given no policy (auto, always or never)."""
-    JitPolicy(JIT_FROM, mode)  # checks the mode
-    DEFAULT_MODE["mode"] = mode
-
-
 def _kernel(fn, size: int, policy: JitPolicy | None):
-    return (policy or JitPolicy(JIT_FROM, DEFAULT_MODE["mode"])).pick(fn, size)
+    # A call given no policy compiles when it alone has JIT_FROM boundaries or more;
+    # an evaluation passes its own, which counts the whole run (`seamline eval --jit`).
+    return (policy or JitPolicy(JIT_FROM, "auto")).pick(fn, size)
 
 
 def _arrays(*seqs: Sequence[int]):

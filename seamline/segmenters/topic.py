@@ -12,6 +12,7 @@ import re
 from seamline.segmenters import REGISTRY, get_segmenter, tile
 from seamline.topics import TOPIC_DEFAULT, get_scorer
 from seamline.topics.decide import check_options, decide
+from seamline.topics.scores import PlacesBoundaries
 
 
 class TopicSegmenter:
@@ -35,9 +36,8 @@ class TopicSegmenter:
             return [(s, e, {"score": None}) for s, e in spans] or [(0, len(text), {"score": None})]
         scores = self.scorer.score([text[s:e] for s, e in spans])
         starts = decide(scores, self.select, self.threshold, self.segments, self.min_units, self.max_units)
-        place = getattr(self.scorer, "place", None)
-        if place is not None:
-            starts = place(starts, self.min_units, self.max_units)
+        if isinstance(self.scorer, PlacesBoundaries):
+            starts = self.scorer.place(starts, self.min_units, self.max_units)
         if not (self.min_units or self.max_units):  # length limits are the user's: leave them exact
             starts = snap_to_paragraphs(text, spans, starts)
         edges = [0, *starts, len(spans)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -30,3 +31,11 @@ def mean_minus_half_std(values: np.ndarray, mask: np.ndarray) -> float:
     if picked.size == 0:
         return 1.0
     return float(picked.mean() - picked.std() / 2.0)
+
+
+@runtime_checkable
+class PlacesBoundaries(Protocol):
+    """A scorer that settles where the chosen boundaries go itself (bayes and c99 run a
+    search over their own costs), given the starts a decision picked and the length limits."""
+
+    def place(self, starts: list[int], min_units: int | None, max_units: int | None) -> list[int]: ...
