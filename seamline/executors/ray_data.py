@@ -255,8 +255,11 @@ def start(address: str | None = None, num_cpus: int | None = None, quiet: bool =
         if address:
             ray.init(address=address, **options)
         else:
-            # a local cluster listens on loopback only
-            ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **options)
+            # A local cluster listens on loopback only. Its workers are the work the
+            # user asked for: they run at the caller's priority, not Ray's default
+            # niceness of 15, which starves them whenever anything else runs.
+            ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", _system_config={"worker_niceness": 0},
+                     **options)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
