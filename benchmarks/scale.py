@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import os
 import resource
 import sys
@@ -117,7 +118,8 @@ def ray_run(stages: str, path: str, cpus: int) -> tuple[float, float, str, int, 
         outcomes = ray_data.run_files(stages, [path], num_cpus=cpus)
         first = next(outcomes)
         latency = time.perf_counter() - t
-        digest, _ = digest_of([first.data, *(o.data for o in outcomes)])
+        # a generator, not a list: the driver's memory must be Ray's, not the benchmark's
+        digest, _ = digest_of(itertools.chain([first.data], (o.data for o in outcomes)))
         wall = time.perf_counter() - t
     ray.shutdown()
     return latency, wall, digest, peak.peak, first.size
