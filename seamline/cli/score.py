@@ -22,7 +22,7 @@ def score(
                              help="perplexity with a language model: the log-perplexity drop a minimum needs "
                                   "(Meta-Chunking's threshold), or dynamic."),
     engine: Optional[str] = typer.Option(None, "--engine", metavar="NAME",
-                                         help="Sentence engine for documents in the input (default rules)."),
+                                         help="Sentence engine for documents in the input (default learned, the sentence level's first)."),
     lang: str = typer.Option("en", "--lang", metavar="CODE", help="Language for the sentence engine."),
     output: Optional[str] = OutputOpt,
     input_format: Optional[str] = FromOpt,
