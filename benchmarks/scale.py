@@ -28,23 +28,13 @@ import threading
 import time
 from pathlib import Path
 
-import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "corpus"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def corpus_jsonl(out: Path, copies: int) -> int:
-    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md"))
-    size = 0
-    with open(out, "wb") as f:
-        for copy in range(copies):
-            for p in files:
-                text = p.read_text(encoding="utf-8")
-                size += len(text.encode())
-                f.write(orjson.dumps({"id": f"{copy}/{p.stem}", "text": text}) + b"\n")
-    return size
+from pipeline import corpus_jsonl  # noqa: E402  (the same document stream pipeline.py times)
 
 
 class PeakWorkers:
@@ -136,7 +126,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "corpus.jsonl")
-        size = corpus_jsonl(Path(path), args.copies)
+        size = corpus_jsonl(CORPUS, args.copies, Path(path))
         mb = size / 1e6
         print(f"input: {mb:.1f} MB of text in one JSONL file; stages: {args.stages!r}; "
               f"{os.cpu_count()} cores; ray {ray.__version__}")

@@ -86,4 +86,4 @@ def _pipe_on_ray(stages, files, output, input_format, address, num_cpus, keep_go
     else:
         write_pieces(pieces, output, paths)
     if failures.messages:
-        raise failures.error(len(paths))
+        raise failures.error()

@@ -14,9 +14,10 @@ Nothing here imports Ray at module level: `import seamline` never does.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
+from seamline.batch import Failures  # the same list of --keep-going failures as `-j N` keeps
 from seamline.errors import InputError, MissingExtra, SeamlineError, UsageError
 from seamline.formats import Item, format_for, read_one
 
@@ -49,17 +50,6 @@ class Outcome:
     status: int = 0
     shard: str = ""
     size: int = 0  # bytes of input the task read
-
-
-@dataclass
-class Failures:
-    """Errors of tasks that failed under --keep-going, in input order."""
-
-    messages: list[str] = field(default_factory=list)
-
-    def error(self, inputs: int) -> InputError:
-        listed = "\n".join(f"  {m}" for m in self.messages)
-        return InputError(f"{len(self.messages)} failures in {inputs} inputs (--keep-going):\n{listed}")
 
 
 def import_ray():
@@ -297,6 +287,7 @@ def run_files(stages, paths: Sequence[str], *, forced: str | None = None, out_fo
         bound(TaskWorker, stages=stages, out_format=out_format, shard_dir=shard_dir), batch_size=1,
         compute=ray.data.ActorPoolStrategy(size=workers_for(ray, num_cpus)), num_cpus=1, batch_format="numpy")
     failures = failures if failures is not None else Failures()
+    failures.files = len(paths)
     rows = iter(results.iter_rows())
     try:
         for row in rows:
