@@ -16,6 +16,8 @@ What this reader does, page by page, on pdfplumber's words:
    "boundary"); `meta.hyphens` gives the offsets where a hyphen was taken out.
 5. Headings: short lines in a larger or bold font standing alone; recorded in
    `meta.headings` so the pipeline can give each unit a heading `path`.
+6. Ruled tables (seamline.formats.pdf_tables) leave the running text and come
+   back as one block where they stood, listed in `meta.blocks` (kind "table").
 
 Pages are joined with "\n\f" and `meta.pages` holds each page's [start, end)
 character range, so any unit maps back to the pages it spans. Pages whose
@@ -73,6 +75,8 @@ class Line:
     bold: bool
     text: str = ""
     region: int = 0
+    table: object = None   # a Table (seamline.formats.pdf_tables) this line stands for: its text is the table's
+
 
     @property
     def word_count(self) -> int:
@@ -153,7 +157,14 @@ def read_page(page, number: int) -> Page:
         # rotated text (a landscape table): our line model does not apply
         out.fallback, out.layout = page.extract_text() or "", "rotated"
         return out
-    out.rows = [split_row(row) for row in group_rows([w for w in words if w.get("upright", True)])]
+    from seamline.formats.pdf_tables import split_tables
+
+    tables, words = split_tables(page, [w for w in words if w.get("upright", True)])
+    out.rows = [split_row(row) for row in group_rows(words)] if words else []
+    for table in tables:  # each table is one row of its own, where it stood on the page
+        line = Line([], table.x0, table.x1, table.top, table.bottom, table.size, False, table.text, table=table)
+        at = next((k for k, row in enumerate(out.rows) if row[0].top >= table.top), len(out.rows))
+        out.rows.insert(at, [line])
     return out
 
 
@@ -286,12 +297,12 @@ def edge_rows(page: Page, height: float) -> list[tuple[int, str]]:
     rows = page.rows
     out: list[tuple[int, str]] = []
     for i in range(min(EDGE_ROWS, len(rows))):
-        if not (rows[i][0].top < EDGE_ZONE * height or (i + 1 < len(rows) and _apart(rows[i], rows[i + 1]))):
+        if rows[i][0].table is not None or not (rows[i][0].top < EDGE_ZONE * height or (i + 1 < len(rows) and _apart(rows[i], rows[i + 1]))):
             break
         out.append((i, "header"))
     taken = {i for i, _ in out}
     for i in range(len(rows) - 1, max(-1, len(rows) - 1 - EDGE_ROWS), -1):
-        if i in taken or not (rows[i][0].bottom > (1 - EDGE_ZONE) * height or (i and _apart(rows[i - 1], rows[i]))):
+        if i in taken or rows[i][0].table is not None or not (rows[i][0].bottom > (1 - EDGE_ZONE) * height or (i and _apart(rows[i - 1], rows[i]))):
             break
         out.append((i, "footer"))
     return out
@@ -462,7 +473,8 @@ def merge_rows(lines: list[Line]) -> list[Line]:
     mid = 0.0
     for line in sorted(lines, key=lambda l: (l.top + l.bottom) / 2):
         m = (line.top + line.bottom) / 2
-        if rows and abs(m - mid) <= max(1.0, 0.45 * (line.bottom - line.top)):
+        if (rows and line.table is None and rows[-1][-1].table is None
+                and abs(m - mid) <= max(1.0, 0.45 * (line.bottom - line.top))):
             rows[-1].append(line)
         else:
             rows.append([line])
@@ -489,6 +501,7 @@ class Builder:
     pos: int = 0
     hyphens: list = field(default_factory=list)
     headings: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)
 
     def add(self, s: str) -> None:
         self.parts.append(s)
@@ -512,7 +525,7 @@ def assemble(pages: list[Page]) -> tuple[str, dict]:
         if page.fallback is not None:
             out.add(page.fallback.strip("\n"))
         else:
-            write_page(out, lines, body, styles)
+            write_page(out, lines, body, styles, page.number)
         ranges.append([start, out.pos])
     meta = {"format": "pdf", "pages": ranges, "headings": continued_numbering(out.headings)}
     for layout in ("vertical", "rotated"):
@@ -523,6 +536,8 @@ def assemble(pages: list[Page]) -> tuple[str, dict]:
         meta["removed"] = removed
     if out.hyphens:
         meta["hyphens"] = out.hyphens
+    if out.blocks:
+        meta["blocks"] = out.blocks
     return "".join(out.parts), meta
 
 
@@ -582,7 +597,7 @@ def _short(line: Line, words: int = 14) -> bool:
 
 
 def _styled_heading(line: Line, body: float) -> bool:
-    return _short(line) and (line.size >= body * 1.15 or (line.bold and line.size >= body * 0.95))
+    return line.table is None and _short(line) and (line.size >= body * 1.15 or (line.bold and line.size >= body * 0.95))
 
 
 def _numbered_heading(line: Line, width: float) -> bool:
@@ -606,13 +621,14 @@ def heading_level(title: str, style_level: int | None) -> int:
     return style_level or 1
 
 
-def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> None:
+def write_page(out: Builder, lines: list[Line], body: float, styles: dict, number: int = 0) -> None:
     """Emit one page's lines: paragraph breaks, joined hyphens, headings recorded."""
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.region == b.region and b.top > a.bottom - 1]
     usual = statistics.median(gaps) if gaps else 0.0
     lefts: dict[int, float] = {}
     for line in lines:
-        lefts[line.region] = min(lefts.get(line.region, line.x0), line.x0)
+        if line.table is None:
+            lefts[line.region] = min(lefts.get(line.region, line.x0), line.x0)
     runs, lead_ins, numbered = heading_runs(lines, styles)
     texts = [line.text for line in lines]
     # a heading stands apart, but a paragraph that a run-in heading opens goes on after it
@@ -621,7 +637,8 @@ def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> No
                    else "\n" for i in range(1, len(lines))]
     cuts: dict[int, int] = {}  # line index -> where in its text a hyphen was taken out
     for i in range(1, len(lines)):
-        if seps[i] == "\n" and _hyphenated(texts[i - 1]) and texts[i][:1].islower():
+        if (seps[i] == "\n" and _hyphenated(texts[i - 1]) and texts[i][:1].islower()
+                and lines[i].table is None and lines[i - 1].table is None):
             first, _, rest = texts[i].partition(" ")
             cuts[i - 1] = len(texts[i - 1]) - 1
             texts[i - 1] = texts[i - 1][:-1] + first
@@ -634,6 +651,10 @@ def write_page(out: Builder, lines: list[Line], body: float, styles: dict) -> No
         starts.append(out.pos)
         if i in cuts:
             out.hyphens.append(out.pos + cuts[i])
+        table = lines[i].table
+        if table is not None:
+            out.blocks.append({"start": out.pos, "end": out.pos + len(text), "kind": "table", "page": number,
+                               "rows": len(table.rows), "columns": len(table.rows[0])})
         out.add(text)
     for ident in sorted(set(runs.values())):
         members = [i for i, r in runs.items() if r == ident]
@@ -675,6 +696,9 @@ def heading_runs(lines: list[Line], styles: dict) -> tuple[dict[int, int], dict[
     i, n, ident = 0, len(lines), 0
     while i < n:
         line = lines[i]
+        if line.table is not None:
+            i += 1
+            continue
         style = (line.size, line.bold)
         lead = _lead_in(line) if i == 0 or _SENTENCE_END.search(lines[i - 1].text) or i - 1 in out else None
         if lead is not None:
@@ -692,6 +716,7 @@ def heading_runs(lines: list[Line], styles: dict) -> tuple[dict[int, int], dict[
             continue
         j = i + 1
         while (j < n and (lines[j].size, lines[j].bold) == style and lines[j].region == line.region
+               and lines[j].table is None
                and not _NUMBERED.match(lines[j].text) and not _DECIMAL.match(line.text)):
             j += 1
         words = sum(lines[k].word_count for k in range(i, j))
@@ -743,6 +768,8 @@ def _lead_in(line: Line) -> int | None:
 
 
 def new_paragraph(prev: Line, line: Line, usual: float, lefts: dict[int, float]) -> bool:
+    if line.table is not None or prev.table is not None:
+        return True  # a table stands apart from the text around it
     if line.region != prev.region:
         # a new column: the paragraph goes on unless the last one ended a sentence
         return bool(_SENTENCE_END.search(prev.text))

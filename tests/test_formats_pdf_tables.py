@@ -1,0 +1,76 @@
+"""PDF tables read as units of their own: real ruled tables found, prose and frames left alone."""
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES, assert_tiles, records, run_cli, shared_path
+
+from seamline.formats.pdf import read_pdf
+
+FUELCELL = FIXTURES / "formats" / "cuad_fuelcell_jda.pdf"
+
+
+def tables(doc: dict) -> list[tuple[dict, str]]:
+    return [(b, doc["text"][b["start"]:b["end"]]) for b in doc["meta"].get("blocks", []) if b["kind"] == "table"]
+
+
+@pytest.fixture(scope="module")
+def fuelcell():
+    return read_pdf(str(FUELCELL)).value
+
+
+def test_contract_budget_table_is_one_block_read_row_by_row(fuelcell):
+    found = tables(fuelcell)
+    assert len(found) == 1
+    block, text = found[0]
+    assert (block["page"], block["rows"], block["columns"]) == (32, 5, 5)
+    rows = text.split("\n")
+    assert rows[0] == "Task | 1A | 1B | 1C | …."
+    assert [r.split(" | ")[0] for r in rows[1:]] == ["N u m b e r o f FTEs", "FTE Cost", "Direct Costs", "TOTAL"]
+    # the table's words are in the text once, where the table is, not also line by line around it
+    a, b = fuelcell["meta"]["pages"][31]
+    page = fuelcell["text"][a:b]
+    assert page.count("1B") == 1 and page.count("Direct Costs") == 1
+    assert page.index("4. PROJECT BUDGET") < block["start"] - a < page.index("5. DELIVERABLES")
+
+
+def test_ruled_tables_in_shared_pdfs_are_found():
+    word = read_pdf(str(shared_path("pdf", "tagged_word365_structure.pdf"))).value
+    (block, text), = tables(word)
+    # the grid's empty spacer columns are left out
+    assert text == "En-tête 1 | En-tête 2 | En-tête 3\nLigne 1 | Alouette | Farfadet\nLinge 2 | Belette | Bibitte"
+    assert word["text"].count("Alouette") == 1
+    smpc = read_pdf(str(shared_path("pdf", "table_curves_smpc.pdf"))).value
+    (block, text), = tables(smpc)
+    assert block["rows"] == 33 and block["columns"] == 4
+    assert "\nAnaemia | Common | Common | Common\n" in text
+    assert text.startswith("System organ class | Prevention of VTE in adult patients")
+
+
+@pytest.mark.parametrize("name", [
+    "cuad_CnsPharmaceuticalsInc_20200326_8_K_EX_10_1_12079626_EX_10_1_.pdf",
+    "cuad_HealthcentralCom_19991108_S_1A_EX_10_27_6623292_EX_10_27_Co_.pdf",
+    "cuad_RaeSystemsInc_20001114_10_Q_EX_10_57_2631790_EX_10_57_Co_Bra.pdf",
+    # pdfplumber's find_tables sees a one-column box, a figure's frame holding two labels,
+    # and a form's ruled boxes here: none of them is a table
+    "alea_legal_sentence_paper.pdf",
+    "wi_dcf_90day_report_milw.pdf",
+    "scotus_transcript_p1.pdf",
+])
+def test_prose_pages_and_frames_give_no_table(name):
+    doc = read_pdf(str(shared_path("pdf", name))).value
+    assert tables(doc) == []
+
+
+def test_segment_makes_each_table_one_unit_of_kind_table_and_tiles(tmp_path):
+    proc = run_cli("segment", "--meta", "first", str(shared_path("pdf", "grasshopper_fable.pdf")), check=True)
+    units = records(proc.stdout)
+    text = "".join(u["text"] for u in units)
+    assert_tiles(text, units)
+    table_units = [u for u in units if u["kind"] == "table"]
+    assert [u["text"].rstrip() for u in table_units] == [
+        "Header | Header | Header\n" + "\n".join(["Cell | Cell | Cell"] * 4),
+        "Cell | Cell | Cell\nCell | Cell | Cell",
+        "Header | Header | Header\nCell | Cell | Cell"]
+    blocks = units[0]["meta"]["blocks"]
+    assert [(b["start"], b["end"]) for b in blocks] == [(u["start"], u["start"] + len(u["text"].rstrip()))
+                                                        for u in table_units]
