@@ -74,3 +74,63 @@ def test_segment_makes_each_table_one_unit_of_kind_table_and_tiles(tmp_path):
     blocks = units[0]["meta"]["blocks"]
     assert [(b["start"], b["end"]) for b in blocks] == [(u["start"], u["start"] + len(u["text"].rstrip()))
                                                         for u in table_units]
+
+
+# ---------------------------------------------------------------- chunking a table
+
+@pytest.fixture(scope="module")
+def smpc_units():
+    """The SmPC page: a 33-row ruled table of 562 cl100k_base tokens whose header row takes 72."""
+    return run_cli("segment", str(shared_path("pdf", "table_curves_smpc.pdf")), check=True).stdout
+
+
+def _count(context: str, text: str) -> int:
+    from seamline.tokenizers import get_tokenizer
+
+    tok = get_tokenizer("cl100k_base")
+    return tok.count(context + "\n" + text) if context else tok.count(text)
+
+
+def test_table_over_the_budget_is_cut_at_rows_and_each_piece_repeats_its_header(smpc_units):
+    units = records(smpc_units)
+    table, = [u for u in units if u["kind"] == "table"]
+    header = table["text"].split("\n")[0]
+    body = table["start"] + len(header) + 1
+    chunks = records(run_cli("chunk", "--max-tokens", "200", "--tokenizer", "cl100k_base",
+                             stdin=smpc_units, check=True).stdout)
+    doc = "".join(u["text"] for u in units)
+    assert_tiles(doc, chunks)  # the repeated header is not in any span: the chunks still tile
+    pieces = [c for c in chunks if body <= c["start"] < table["end"]]
+    assert len(pieces) >= 3
+    for c in chunks:
+        assert c["tokens"] == _count(c.get("context", ""), c["text"]) <= 200
+        if c in pieces:
+            assert c["context"] == header
+            assert doc[c["start"] - 1] == "\n"  # cut at a row end
+        else:
+            assert "context" not in c
+    assert sum(c["text"].count(header) for c in chunks) == 1
+
+
+def test_table_that_fits_is_kept_whole_without_context(smpc_units):
+    units = records(smpc_units)
+    table, = [u for u in units if u["kind"] == "table"]
+    chunks = records(run_cli("chunk", "--max-tokens", "600", "--tokenizer", "cl100k_base",
+                             stdin=smpc_units, check=True).stdout)
+    holding = [c for c in chunks if c["start"] < table["end"] and c["end"] > table["start"]]
+    assert len(holding) == 1 and "context" not in holding[0]
+    assert holding[0]["start"] <= table["start"] and table["end"] <= holding[0]["end"]
+
+
+def test_header_row_comes_after_the_headings_with_headings():
+    units = run_cli("segment", str(FUELCELL), check=True).stdout
+    table, = [u for u in records(units) if u["kind"] == "table"]
+    header = "Task | 1A | 1B | 1C | …."
+    assert table["text"].startswith(header + "\n")
+    chunks = records(run_cli("chunk", "--max-tokens", "60", "--tokenizer", "cl100k_base", "--with-headings",
+                             stdin=units, check=True).stdout)
+    pieces = [c for c in chunks if table["start"] + len(header) < c["start"] < table["end"]]
+    assert len(pieces) >= 2
+    for c in pieces:
+        assert c["context"].endswith("\n" + header) and "4. PROJECT BUDGET" in c["context"]
+    assert all(c["tokens"] == _count(c["context"], c["text"]) <= 60 for c in chunks)

@@ -5,6 +5,7 @@ from typing import Iterable, Iterator
 
 from seamline.chunkers.documents import DocumentGroup
 from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.tables import chunk_with_table_headers
 from seamline.chunkers.view import group_text
 from seamline.records import UnitGroup, widen_page_spans
 from seamline.streams import Groups
@@ -37,12 +38,15 @@ def chunk_groups(groups: Iterable[UnitGroup], tokenizer: Tokenizer, options: Chu
 
     strategy_run = get_strategy(strategy)
 
-    def run(group, tokenizer, options):
+    def with_headings(group, tokenizer, options):
         if options.with_headings and strategy not in OWN_HEADINGS:
             from seamline.chunkers.headings import chunk_with_headings
-            chunks = chunk_with_headings(group, tokenizer, options, strategy_run)
-        else:
-            chunks = strategy_run(group, tokenizer, options)
+            return chunk_with_headings(group, tokenizer, options, strategy_run)
+        return strategy_run(group, tokenizer, options)
+
+    def run(group, tokenizer, options):
+        # a table cut into pieces repeats its header row in each piece's context (after any headings)
+        chunks = chunk_with_table_headers(group, tokenizer, options, with_headings)
         return widen_page_spans(chunks, group.units) if isinstance(group, UnitGroup) else chunks
 
     if not _counts_from_one_pass(tokenizer):  # only then is there real work to move to a second thread
