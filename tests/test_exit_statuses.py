@@ -58,9 +58,16 @@ def test_every_example_exits_with_its_row_status(folder, status, example):
     assert {p: p.read_bytes() for p in data} == data  # no input was touched
 
 
+def _interruptible():
+    # A job started in the background by a shell (`make test &`, some CI runners) inherits SIGINT
+    # ignored, and Python then keeps ignoring it, as a background job should: give the child
+    # the default disposition, as a terminal's foreground job has it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_exits_130():
     proc = subprocess.Popen([sys.executable, "-m", "seamline", "segment"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, preexec_fn=_interruptible)
     try:
         proc.stdin.write(b'{"id": "a", "text": "First. Second."}\n')
         proc.stdin.flush()
@@ -71,6 +78,7 @@ def test_interrupt_exits_130():
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    assert err.decode().strip() == "seamline: interrupted"
 
 
 def test_readme_states_the_same_statuses():

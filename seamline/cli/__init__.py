@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     show_warnings_as_lines()
     try:
         status = build_app(command_named(argv))(args=argv, prog_name="seamline", standalone_mode=False)
+        if status == 130:  # typer turns Ctrl-C into a silent return of 130
+            raise KeyboardInterrupt
         sys.exit(status if isinstance(status, int) else 0)
     except typer.Exit as err:
         sys.exit(err.exit_code)
