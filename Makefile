@@ -29,14 +29,16 @@ chromium:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "make: chromium is not installed and apt-get cannot run here; the page tests will skip"
 
+# The suite runs on every core (pytest-xdist); tests that start a local Ray share one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 	$(MAKE) --no-print-directory test-nojit
 
 # The Numba kernels against their plain-Python references once more, with the
 # JIT off, so a kernel that only works compiled (or only interpreted) fails.
 test-nojit: $(STAMP)
-	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -m kernels || [ $$? -eq 5 ]
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) -m kernels || [ $$? -eq 5 ]
 
 conformance: $(STAMP)
 	$(BIN)/python ../shared/conformance/check --cli $(BIN)/seamline

@@ -100,6 +100,8 @@ def examples() -> list:
                 if "[OPTIONS]" in cmd or "FILE..." in cmd or "PRED..." in cmd:
                     continue  # a synopsis, not an example
                 marks = [pytest.mark.skip(reason=why) for start, why in SKIPPED.items() if cmd.startswith(start)]
+                if "--executor ray" in cmd:  # one local Ray at a time: with the Ray tests, on one test worker
+                    marks.append(pytest.mark.xdist_group("ray"))
                 params.append(pytest.param(cmd, id=f"{path.name}:{cmd.splitlines()[0][:70]}", marks=marks))
     return params
 

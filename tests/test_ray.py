@@ -21,6 +21,9 @@ from seamline.errors import InputError  # noqa: E402
 from seamline.executors import ray_data  # noqa: E402
 from seamline.formats.writers import encode_jsonl  # noqa: E402
 
+# One local Ray at a time: every test that starts one runs on the same test worker (pytest -n, --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("ray")
+
 EXAMPLES = [str(ROOT / "examples" / name) for name in ("harbour.txt", "policy.md", "notes.jsonl")]
 SENTENCE_CHUNKS = "segment --by sentence | chunk --max-tokens 128"
 

@@ -72,6 +72,16 @@ def test_long_document_in_blocks_matches_the_plain_kernel(model):
     assert len(got) > 100
 
 
+def test_blocks_on_two_threads_give_the_starts_of_one_thread(model, monkeypatch):
+    tables = vectorized.Tables(model.classes, model.lower, model.weights, model.threshold)
+    text = shared_path("corpus").joinpath("gutenberg", "austen_emma.txt").read_text(encoding="utf-8")
+    assert len(text) > vectorized.THREADS_FROM_CHARS  # the default path of a book is the threaded one
+    threaded = vectorized.find_starts(text, tables).tolist()
+    monkeypatch.setattr(vectorized, "THREADS_FROM_CHARS", len(text) + 1)
+    assert threaded == vectorized.find_starts(text, tables).tolist()
+    assert len(threaded) > 5000
+
+
 def test_code_point_arrays_give_the_same_starts_as_strings(model):
     tables = vectorized.Tables(model.classes, model.lower, model.weights, model.threshold)
     text = "Dr. Who went home. He slept!\n\n(Then) «Il dort.» 😀 Done.  \ud800 A. B" * 3000

@@ -150,7 +150,7 @@ def test_documents_and_broken_streams_are_named_errors(tmp_path):
     assert proc.returncode == 1 and f"{gap}:2:" in proc.stderr.decode() and "gap" in proc.stderr.decode()
 
 
-def test_streams_side_by_side_must_hold_the_same_documents(tmp_path):
+def test_streams_side_by_side_must_hold_the_same_documents(tmp_path, monkeypatch):
     a = stream_file(tmp_path, "a.jsonl", ["segment"], source=str(ROOT / "examples" / "notes.jsonl"))
     units = records(a.read_bytes())
     first = units[0]["doc"]
@@ -163,6 +163,7 @@ def test_streams_side_by_side_must_hold_the_same_documents(tmp_path):
     second = next(u["doc"] for u in units if u["doc"] != first)
     shown = run_cli("view", str(a), str(b), "--doc", second, "--color", "never", check=True).stdout.decode()
     assert second in shown and first not in shown
+    monkeypatch.setenv("COLUMNS", "400")  # the header shortens a long path to the width of the terminal
     both = run_cli("view", str(b), str(b), "--color", "never", check=True).stdout.decode()
     assert both.count(str(b)) >= 2
 

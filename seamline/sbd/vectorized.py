@@ -26,6 +26,7 @@ from seamline.kernels.sentences import (CLOSE, DIGIT, FEATURES, LETTER, LOWER, M
                                         OPEN, TERM, UPPER)
 
 BLOCK = 1 << 16            # candidates per block are those whose left token ends in one block of characters
+THREADS_FROM_CHARS = 8 * BLOCK  # texts this long have their blocks decided on two threads
 _BEFORE = MAX_LINE + 8     # context a candidate reads before its gap (line length: 240 characters back)
 _AFTER = MAX_TOKEN + 2     # context after its next token's first character
 CONTEXT_BEFORE, CONTEXT_AFTER = _BEFORE, _AFTER   # public: SentenceModel.context_before / context_after
@@ -67,16 +68,21 @@ def find_starts(text: str | np.ndarray, tables: Tables) -> np.ndarray:
         n, window = text.shape[0], (lambda lo, hi: text[lo:hi])
     if n <= BLOCK + _BEFORE + _AFTER:
         return _block_starts(window(0, n), tables, 0, n)
-    parts = []
-    a = 0
-    while a < n:
+
+    def block(a: int) -> np.ndarray:
         b = min(n, a + BLOCK)
         t = _first_non_space(window, n, tables, b)     # every candidate with e < b has s <= t
         w0, w1 = max(0, a - _BEFORE), min(n, t + _AFTER)
-        found = _block_starts(window(w0, w1), tables, a - w0, b - w0)
-        parts.append(found + w0)
-        a = b
-    return np.concatenate(parts)
+        return _block_starts(window(w0, w1), tables, a - w0, b - w0) + w0
+
+    firsts = range(0, n, BLOCK)
+    if n < THREADS_FROM_CHARS:
+        return np.concatenate([block(a) for a in firsts])
+    # Blocks are independent (each reads its own context): two threads decide them, since
+    # NumPy releases the GIL inside each whole-array step; map keeps them in order.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return np.concatenate(list(pool.map(block, firsts)))
 
 
 def codes_of(text: str) -> np.ndarray:
