@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Callable, Iterable, Iterator
 
+from seamline import markup
 from seamline.errors import InputError
 from seamline.formats import Item
 from seamline.records import (Document, UnitGroup, check_next_unit, check_unit, document_from_record,
@@ -24,7 +25,10 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
     """
     headings = heading_marks(doc)
     if not isinstance(segmenter, Annotating):
-        starts = segmenter.starts(doc.text) if starts is None else starts
+        if markup.applies(doc):  # tags in a text document: the engine reads the text without them
+            starts = markup.markup_starts(doc.text, segmenter.starts)
+        else:
+            starts = segmenter.starts(doc.text) if starts is None else starts
         blocks = block_marks(doc)
         whole = sorted([*headings, *blocks])
         if whole:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Callable, Iterable
 
+from seamline import markup
 from seamline.records import Document, UnitGroup, make_unit, page_ranges, split_meta, unit_meta
 from seamline.segmenters.base import Annotating, WindowedStarts, is_thread_safe, window_from_tokens
 from seamline.streams import Groups, block_marks, heading_marks
@@ -104,7 +105,7 @@ def _tile_starts(text: str, starts) -> "np.ndarray":
 
 def can_defer(doc: Document, segmenter) -> bool:
     """Whether a document's units can be left to DocumentGroup (no headings, pages or unit fields)."""
-    if isinstance(segmenter, Annotating) or heading_marks(doc) or block_marks(doc):
+    if isinstance(segmenter, Annotating) or heading_marks(doc) or block_marks(doc) or markup.applies(doc):
         return False
     return not page_ranges(split_meta(doc.meta)[1].get("pages"))
 
