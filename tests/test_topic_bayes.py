@@ -111,3 +111,41 @@ def pk(ref, hyp, n):
     for s in hyp:
         h[s:] += 1
     return float(np.mean((r[:-k] == r[k:]) != (h[:-k] == h[k:])))
+
+
+VERSE = ("The tide came in across the sand\nAnd filled the hollows one by one.\n"
+         "The gulls went up above the land\nAnd circled in the evening sun.\n"
+         "A lamp was lit inside the house\nWhere no one spoke of what was done;\n"
+         "The kettle sang, the sleeping mouse\nLay still until the night was gone.\n")
+
+
+def test_line_units_take_sentence_ends_and_prose_is_unaffected():
+    from seamline.topics.bayes import end_weights
+    lines = VERSE.splitlines(keepends=True)
+    weights = end_weights(lines, rho=1.0)
+    # under half of the lines end a sentence, so the units are lines: a boundary after a
+    # sentence end is cheaper, one in the middle of a sentence dearer
+    assert weights is not None and list(weights) == [1.0, -1.0, 1.0, -1.0, 1.0, 1.0, 1.0, -1.0]
+    assert list(end_weights(lines, rho=0.5)[:2]) == [1.0, -0.5]
+    sentences = [TEXT[a:b] for a, b in zip([0, *get_segmenter("sentence", "rules").starts(TEXT)],
+                                            [*get_segmenter("sentence", "rules").starts(TEXT), len(TEXT)])]
+    assert end_weights(sentences) is None
+    plain, cued = BayesScorer(rho=0.0), BayesScorer(rho=1.0)
+    assert np.array_equal(plain.charges(sentences)[0], cued.charges(sentences)[0])
+
+
+def test_verse_cut_into_lines_gets_topics_at_sentence_ends_only():
+    """Kubla Khan (1816, public domain) as the multi-coder DEV set gives it, one line a unit:
+    without the sentence-end cue bayes finds no boundary in its 54 lines; the nine coders
+    put 9 to 26 each, mostly after lines that end a sentence."""
+    doc = read_jsonl(shared_path("topics", "multicoder_fournier.dev.jsonl"))[0]
+    text = doc["text"]
+    units = TopicSegmenter(method="bayes", sentence_engine="newline").annotated(text)
+    assert_tiles(text, [{"seq": i, "start": s, "end": e, "text": text[s:e]} for i, (s, e, _) in enumerate(units)])
+    assert units[-1][1] == len(text.rstrip()) or units[-1][1] == len(text)
+    assert len(units) >= 8
+    for start, _, _ in units[1:]:
+        assert text[:start].rstrip()[-1] in ".!?", text[start - 40:start + 20]
+    without = TopicSegmenter(method="bayes", sentence_engine="newline")
+    without.scorer = BayesScorer(rho=0.0)
+    assert len(without.annotated(text)) < len(units) // 2

@@ -8,8 +8,15 @@ density of the span (rank-matrix block sum / length ** POWER, the quantity the
 `c99` method maximises). The segmentation minimising the summed charge plus a
 description-length prior of MU * log(tokens) (same scaling) per segment is
 found by dynamic programming; with `--segments K` the prior is dropped and
-exactly K segments are placed. Every constant was tuned on the Choi DEV set
-(460 documents; see docs/topics.md).
+exactly K segments are placed. Every constant but RHO was tuned on the Choi
+DEV set (460 documents; see docs/topics.md).
+
+Line units (verse, or text cut with `--engine newline`): when fewer than half
+of the units end a sentence, a topic does not start in the middle of a
+sentence. A boundary after a unit that does not end a sentence then costs one
+more prior, and one after a unit that does is RHO priors cheaper: at RHO = 1
+every sentence end of such a text is a boundary and the likelihood only adds
+strongly marked ones elsewhere. Prose cut into sentences is unaffected.
 
 Scores: a boundary of the optimum scores 0.5 + 0.5 (1 - exp(-r / prior)), r the
 rise in charge if it were removed; any other sentence start 0.5 exp(-a / prior),
@@ -20,6 +27,7 @@ decision kept (and for --min-units / --max-units).
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -31,6 +39,7 @@ LAMBDA = 0.5    # weight of C99's inside density against the likelihood
 POWER = 0.8     # length exponent of the density
 RADIUS = 3      # C99 rank mask radius (7 x 7)
 MU = 1.8        # segments cost MU * log(tokens) each (Utiyama & Isahara use 1 on raw likelihoods)
+RHO = 1.0       # line units: a boundary at a sentence end is RHO priors cheaper (cross-validated, docs/topics.md)
 WINDOW = 2000   # longer documents are scored in windows of this many sentences
 
 
@@ -45,16 +54,43 @@ def token_arrays(texts: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
     return terms, start, max(len(vocab), 1)
 
 
+# a unit ends a sentence: final punctuation, then perhaps closing quotes or brackets
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u2019\u201d)\]]*\s*$")
+
+
+def end_weights(texts: list[str], rho: float = RHO) -> np.ndarray | None:
+    """Extra cost, in priors, of a boundary after each unit; None when the units are sentences.
+
+    Units are taken for lines when fewer than half of them end a sentence.
+    """
+    ends = np.array([bool(_SENTENCE_END.search(t)) for t in texts])
+    if len(texts) < 2 or ends.mean() >= 0.5:
+        return None
+    return np.where(ends, -rho, 1.0)
+
+
 class BayesScorer:
     name = "bayes"
 
-    def __init__(self, beta: float = BETA, lam: float = LAMBDA, mu: float = MU, **_options):
-        self.beta, self.lam, self.mu = beta, lam, mu
+    def __init__(self, beta: float = BETA, lam: float = LAMBDA, mu: float = MU, rho: float = RHO, **_options):
+        self.beta, self.lam, self.mu, self.rho = beta, lam, mu, rho
         self.charge: np.ndarray | None = None
         self.prior = 0.0
 
     def charges(self, texts: list[str]) -> tuple[np.ndarray, float]:
-        """(n x n charge of every span, prior per segment), both in the same units."""
+        """(n x n charge of every span, prior per segment), both in the same units.
+
+        A segment's charge includes the cost of the boundary after its last unit
+        (`end_weights`), so the dynamic programme needs no per-position prior.
+        """
+        charge, prior = self.cohesion_charges(texts)
+        weights = end_weights(texts, self.rho)
+        if weights is not None:
+            charge = charge + prior * weights[np.newaxis, :]
+        return charge, prior
+
+    def cohesion_charges(self, texts: list[str]) -> tuple[np.ndarray, float]:
+        """The charges from the words alone (likelihood less density), and the prior per segment."""
         from seamline.kernels.topics import block_density, cosine_matrix, rank_matrix, segment_costs
         from seamline.topics.vectors import term_matrix
 
