@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, to_jsonl
+from test_formats_pdfmaker import legal_pdf
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COMMAND = re.compile(r"^(seamline |cat |jq |python |\.venv/bin/python |[A-Z_]+=\S+ seamline )")
@@ -116,7 +117,12 @@ def inputs(tmp_path_factory) -> Path:
     """A folder with every file the examples name, made from the repository's fixtures."""
     root = tmp_path_factory.mktemp("inputs")
     examples_dir = ROOT / "examples"
-    pdf = FIXTURES / "formats" / "cuad_fuelcell_jda.pdf"
+    # The examples' PDFs: three pages of legal text with a running header and page numbers (the
+    # real contracts' PDFs take seconds each to parse; tests/test_formats_*.py read them).
+    pdf = tmp_path_factory.mktemp("pdf") / "made.pdf"
+    paragraphs = [p for name in ("contract.txt", "statute.txt") for p in
+                  (FIXTURES / "legal" / name).read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    pdf.write_bytes(legal_pdf(paragraphs * 3, per_page=30))
     copies = {
         "report.pdf": pdf, "rule.pdf": pdf, "pdfs/contract.pdf": pdf, "scans/a/scan.pdf": pdf,
         "notes.md": examples_dir / "policy.md", "report.md": FIXTURES / "formats" / "guide.md",

@@ -147,8 +147,8 @@ def test_sentence_engine_finds_dev_gold(engine, floor):
     seg = get_segmenter("sentence", engine)
     files = [p for p in sorted(shared_path("sentences").glob("*.dev.jsonl")) if "paragraphs" not in p.name]
     docs = [(d["text"], [s for s, _ in d["segments"]]) for path in files for d in read_jsonl(path)]
-    if engine in ("pysbd", "spacy"):
-        docs = [(t, g) for t, g in docs if len(t) < SLICE_CHARS]
+    if engine in ("pysbd", "spacy"):  # the slow engines: the 1,381 documents under 20,000 characters (1.7 MB)
+        docs = [(t, g) for t, g in docs if len(t) < 20_000]
     assert len(docs) > 1000
     assert gold_f1(seg, docs) >= floor
 

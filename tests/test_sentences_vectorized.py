@@ -118,14 +118,9 @@ def test_weights_that_are_not_float16_add_in_the_kernel_order(model):
     assert vectorized_starts(odd, text) == odd._starts_plain(text).tolist()
 
 
-def test_every_dev_sentence_file(model):
-    folder = shared_path("sentences")
-    files = sorted(folder.glob("*.jsonl"))
-    assert files
-    for path in files:
-        for doc in read_jsonl(path):
-            text = doc["text"]
-            assert vectorized_starts(model, text) == model._starts_plain(text).tolist(), (path.name, doc.get("id"))
+# Every DEV file against the plain kernel: tests/test_sentences_kernel.py compares the vectorized
+# path with the kernel on each of them, and `make test` runs it again with NUMBA_DISABLE_JIT=1,
+# where the kernel is the plain Python.
 
 
 def test_small_documents_do_not_import_numba():
