@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from seamline.errors import InputError, MissingExtra
 from seamline.formats import Item, source_name
+from seamline.legal.patterns import SIGNATURE_LINE, form_or_signature
 
 PAGE_BREAK = "\n\f"
 EDGE_ZONE = 0.12       # share of the page height where headers and footers live
@@ -665,6 +666,8 @@ def write_page(out: Builder, lines: list[Line], body: float, styles: dict, numbe
             if texts[last][:length] != lines[last].text[:length]:  # a hyphen join moved a word: not a lead-in
                 continue
         title = " ".join([*(t for t in texts[first:last] if t), texts[last][:length]]).strip()
+        if form_or_signature(title) or (last + 1 < len(texts) and SIGNATURE_LINE.match(texts[last + 1])):
+            continue  # "TOTAL", "By: ____", a party's name over its signature: bold, but no heading
         level = heading_level(title, styles.get((lines[first].size, lines[first].bold)))
         heading = {"start": starts[first], "end": starts[last] + length, "level": level, "title": title}
         if ident in numbered:

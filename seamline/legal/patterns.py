@@ -150,3 +150,42 @@ def roman_value(token: str) -> int:
 
 
 FIRST_VALUES = {"1", "a", "A", "i", "I", "aa", "AA"}
+
+
+# Lines of a table, a form or a signature block: never a heading, however bold or capitalised.
+# A reader's table row ("TOTAL |  |  |"), a total ("TOTAL", "Subtotal: $ 40"), a blank to fill in
+# ("FCE: ______"); signature lines ("By: /s/ Jason B. Few", "Name:", "Title:"), and the lead-in
+# "ACCEPTED AND AGREED TO:".
+FORM_LINE = re.compile(r" \| |_{3,}|^(?:grand\s+|sub-?)?totals?(?:\s*[:$(|\d]|\s*$)", re.IGNORECASE)
+SIGNATURE_LINE = re.compile(r"^(?:(?:by|name|title|date|its|signature|print(?:ed)?\s+name)\s*:|/s/)",
+                            re.IGNORECASE)
+SIGNING_LEAD = re.compile(r"^(?:(?:accepted|agreed|acknowledged)(?:\s*(?:and|&)\s*(?:accepted|agreed|acknowledged))?"
+                          r"(?:\s+to)?(?:\s+by)?\s*:?|very truly yours,?|sincerely,?)$", re.IGNORECASE)
+
+
+def form_or_signature(line: str) -> bool:
+    """Whether a line belongs to a table, a form or a signature block (and so is no heading)."""
+    line = line.strip()
+    return bool(FORM_LINE.search(line) or SIGNATURE_LINE.match(line) or SIGNING_LEAD.match(line))
+
+
+def signatories(lines: list[str]) -> set[int]:
+    """Indexes of the lines in capitals right above a signature line: a party's name over "By:".
+
+    "FUELCELL ENERGY, INC." over "By: /s/ ..." (blank lines between allowed, up
+    to three such lines: a name broken over two, "ACCEPTED AND AGREED TO:" above it).
+    """
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        if not SIGNATURE_LINE.match(line.strip()) or (i and SIGNATURE_LINE.match(lines[i - 1].strip())):
+            continue
+        k, taken = i - 1, 0
+        while k >= 0 and taken < 3:
+            text = lines[k].strip()
+            if text and not (text.upper() == text and any(c.isalpha() for c in text)):
+                break
+            if text:
+                found.add(k)
+                taken += 1
+            k -= 1
+    return found

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from seamline.legal.patterns import (DEFINITION, ENUM, ENUM_LEVELS, FAMILY_LEVELS, FIRST_VALUES, HEADING_RULES,
-                                     MARKDOWN, enum_style, roman_value)
+                                     MARKDOWN, enum_style, form_or_signature, roman_value, signatories)
 
 TERMINAL = tuple(".;:!?\u2014\u2013\"\u201d)]")
 # A line break right after one of these words is a reference continuing, not a new provision.
@@ -108,6 +108,10 @@ class Parser:
         # policy lines whose heading status depends on their neighbours (set per document by blocks)
         self._standalone: set[str] = set()
         self._address: set[str] = set()
+        # offsets of lines naming a party over its signature ("FUELCELL ENERGY, INC." over "By:"),
+        # and the offset of the line being classified (set per line by blocks)
+        self._signatories: set[int] = set()
+        self._offset = -1
 
     # --- ranks -----------------------------------------------------------
     def structural_rank(self, level: str, native_family: str) -> int:
@@ -150,6 +154,8 @@ class Parser:
             text = body.strip("*_ ")
             if text and not ENUM.match(text):
                 return "heading", 10 * len(md.group(1)), _short(text, 60), _short(text), False
+        if form_or_signature(line) or self._offset in self._signatories:
+            return None  # a table row, a total, a blank to fill in, a signature block: never a caption
         if self.family == "policy" and line not in self._address and (_titled(line) or line in self._standalone):
             return "heading", 100, _short(line, 60), _short(line), False
         if self.family == "contract" and _upper_heading(line):
@@ -163,6 +169,7 @@ class Parser:
         lines = _lines(text)
         if self.family == "policy":
             self._standalone, self._address = policy_line_roles(lines)
+        self._signatories = {lines[k][0] for k in signatories([c for _, c in lines])}
         wrapped = _is_wrapped(lines)
         gapped = _has_paragraph_gaps(lines)
         state = _State(self.family)
@@ -172,6 +179,7 @@ class Parser:
         prev_first = False  # the previous line opened the current block
         pending = None  # "title" or "text": the next block belongs to the previous one
         for i, (offset, content) in enumerate(lines):
+            self._offset = offset
             if not content:
                 prev, prev_first = "", False
                 continue
