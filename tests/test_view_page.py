@@ -8,6 +8,7 @@ are taken here.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,12 @@ UNITS_JS = """(() => Array.from(document.querySelectorAll('section.doc')).map(se
       shade: getComputedStyle(u).backgroundColor})) })),
   gold: section.querySelectorAll('.stream:first-child b.g').length,
   notes: Array.from(section.querySelectorAll('.note')).map(n => n.textContent) })))()"""
+
+
+def screenshot_path(name: str, tmp_path: Path) -> Path:
+    """Where a screenshot goes: the test's own folder, or docs/ with SEAMLINE_UPDATE_SCREENSHOTS=1
+    (so that running the tests leaves the repository as it was)."""
+    return (DOCS if os.environ.get("SEAMLINE_UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +120,8 @@ def test_scores_topics_and_gold_side_by_side(tmp_path, browser):
     assert f"offsets {start}-{end}" in detail and "score" in detail
     assert lit and all(s < end and e > start for s, e in lit)
     assert opened.errors() == []
-    opened.screenshot(DOCS / "view-page.png")  # with that unit hovered
+    shot = opened.screenshot(screenshot_path("view-page.png", tmp_path))  # with that unit hovered
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
 
 
 def test_chunks_with_overlap_and_a_budget(tmp_path, browser):
@@ -195,7 +203,8 @@ def test_terminal_screenshot(tmp_path, browser):
     console.save_html(str(page), theme=MONOKAI)
     opened = load(browser, page, 900, 600)
     assert "more characters" in opened.evaluate("document.body.textContent")
-    opened.screenshot(DOCS / "view-terminal.png", selector="pre")
+    shot = opened.screenshot(screenshot_path("view-terminal.png", tmp_path), selector="pre")
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
 
 
 def test_whole_corpus_page_stays_usable(tmp_path, browser):
