@@ -164,3 +164,46 @@ def test_policy_headings_in_sentence_case_and_a_contact_block():
     assert updated["path"] == ["Privacy notice"]          # a date line is no heading
     items = [x for x in u if x["text"].startswith("- ")]
     assert len(items) == 3 and all(x["path"][0] == "What we collect" for x in items)
+
+
+def first_lines(name: str) -> list[str]:
+    return [x["text"].splitlines()[0] for x in units(name)]
+
+
+def test_policy_as_extracted_from_a_web_page():
+    """One paragraph a line, no blank lines (text taken out of HTML): the title, the
+    "Last Updated" line and each paragraph, heading and list item are units of their own;
+    the contact block (a company name that ends in "Inc.", then an address) is one unit."""
+    text = text_of("policy_web")
+    assert detect_family(text) == "policy"
+    lines = [line for line in text.splitlines() if line]
+    contact = lines.index("Lanternfish Labs, Inc.")
+    # every line opens a unit, except the lines of the contact block after its first
+    assert first_lines("policy_web") == lines[:contact + 1]
+    u = units("policy_web")
+    assert u[-1]["text"].splitlines() == lines[contact:]
+    assert u[0]["text"].strip() == "Privacy Policy" and u[0]["level"] == "heading"
+    updated = next(x for x in u if x["text"].startswith("Last Updated"))
+    assert updated["level"] != "heading" and updated["path"] == ["Privacy Policy"]
+    assert by_start(u, "3. How we use")["path"] == ["Privacy Policy", "3."]
+
+
+def test_policy_with_blank_lines_capital_headings_and_subsections():
+    u = units("policy_gapped")
+    assert first_lines("policy_gapped") == [
+        "PRIVACY NOTICE", "Effective Date: March 1, 2024", "This Privacy Notice explains how Meadowbrook "
+        "Outfitters LLC collects, uses and shares personal information when you shop with us online or in our "
+        "stores.", "1. PERSONAL INFORMATION WE COLLECT",
+        next(x for x in text_of("policy_gapped").splitlines() if x.startswith("1.1 ")),
+        next(x for x in text_of("policy_gapped").splitlines() if x.startswith("1.2 ")),
+        "2. HOW WE USE PERSONAL INFORMATION", "We use personal information to:",
+        "- process and deliver your orders;", "- answer your questions and requests;",
+        "- send you offers, where you have agreed to receive them; and", "- detect and prevent fraud.",
+        "3. SHARING", next(x for x in text_of("policy_gapped").splitlines() if x.startswith("We share")),
+        "Your rights as a California resident", next(x for x in text_of("policy_gapped").splitlines()
+                                                     if x.startswith("If you live")),
+        "Data retention", "We keep order records for seven years to meet our tax obligations.",
+        "4. CONTACT", "Questions about this notice can be sent to:", "Meadowbrook Outfitters LLC"]
+    assert u[-1]["text"].strip().splitlines()[-2:] == ["Email: privacy@meadowbrook.example", "Phone: (802) 555-0147"]
+    assert by_start(u, "1.2 ")["path"][-2:] == ["1.", "1.2"]
+    assert by_start(u, "Effective Date")["level"] != "heading"

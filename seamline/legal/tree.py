@@ -156,7 +156,8 @@ class Parser:
                 return "heading", 10 * len(md.group(1)), _short(text, 60), _short(text), False
         if form_or_signature(line) or self._offset in self._signatories:
             return None  # a table row, a total, a blank to fill in, a signature block: never a caption
-        if self.family == "policy" and line not in self._address and (_titled(line) or line in self._standalone):
+        if (self.family == "policy" and line not in self._address and not _NOT_A_HEADING.search(line)
+                and (_titled(line) or line in self._standalone)):
             return "heading", 100, _short(line, 60), _short(line), False
         if self.family == "contract" and _upper_heading(line):
             # a contract's caption in capitals ("RECITALS", "1. DEFINITIONS") ranks with its articles, so
@@ -329,10 +330,17 @@ def _sentence_heading(line: str) -> bool:
             and not _NOT_A_HEADING.search(line))
 
 
+# a date line at the top of a policy stands alone: it is neither a heading nor part of an address
+_DATE_LINE = re.compile(r"^(?:last (?:updated|modified|revised)|effective(?: date| as of)?|updated|revised)\b",
+                        re.IGNORECASE)
+# a company's name ends with a full stop that ends no sentence ("Harbour Tools Ltd.", "Lanternfish Labs, Inc.")
+_COMPANY_END = re.compile(r"\b(?:Inc|Ltd|LLC|L\.L\.C|LLP|Corp|Co|PLC|GmbH|S\.A|B\.V|Pty)\.$")
+
+
 def _short_plain(line: str) -> bool:
     """A short line without closing punctuation that is no list item: a line of an address or a signature."""
-    return bool(line) and len(line) <= 60 and not line.endswith((".", ";", ":", "?", "!")) and not ENUM.match(line) \
-        and not line.startswith(("-", "*", "\u2022"))
+    return (bool(line) and len(line) <= 60 and (not line.endswith((".", ";", ":", "?", "!")) or bool(_COMPANY_END.search(line)))
+            and not ENUM.match(line) and not line.startswith(("-", "*", "\u2022")) and not _DATE_LINE.match(line))
 
 
 def _caption(label: str, rest: str) -> str:
