@@ -121,7 +121,7 @@ class BayesDoc:
             part = sentences[lo:lo + WINDOW]
             if len(part) >= 2:
                 charge, unit_prior = scorer.cohesion_charges(part)
-                self.windows.append((lo, charge, unit_prior, end_weights(part, 0.0)))
+                self.windows.append((lo, charge, unit_prior, end_weights(part, 1.0)))
 
     def starts(self, mu: float, rho: float) -> list[int]:
         """The optimum of bayes with segment prior `mu` and sentence-end discount `rho` (see bayes.end_weights)."""
@@ -130,8 +130,8 @@ class BayesDoc:
         for lo, charge, unit_prior, weights in self.windows:
             n = charge.shape[0]
             prior = mu * unit_prior
-            if weights is not None:  # weights at rho 0: 1 after a unit that ends no sentence, 0 after one that does
-                charge = charge + prior * np.where(weights > 0, 1.0, -rho)[np.newaxis, :]
+            if weights is not None:  # weights at rho 1: 1 inside a sentence, -1 (verse) or 0 at a sentence end
+                charge = charge + prior * np.where(weights > 0, 1.0, weights * rho)[np.newaxis, :]
             out += [lo + int(i) for i in min_cost_segmentation(charge, prior, 0, 1, n)]
         return out
 

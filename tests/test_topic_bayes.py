@@ -149,3 +149,22 @@ def test_verse_cut_into_lines_gets_topics_at_sentence_ends_only():
     without = TopicSegmenter(method="bayes", sentence_engine="newline")
     without.scorer = BayesScorer(rho=0.0)
     assert len(without.annotated(text)) < len(units) // 2
+
+
+def test_wrapped_prose_and_lists_get_no_discount_at_sentence_ends():
+    """Only verse gets the sentence-end discount: hard-wrapped prose cut into lines goes on in
+    lower case, and a list starts its lines with markers; both still keep topics from starting
+    mid-sentence."""
+    from seamline.topics.bayes import end_weights
+    prose = ("The survey of the harbour began in the spring of that year, when the\n"
+             "engineers arrived with their instruments and a small boat borrowed from\n"
+             "the fishermen. They measured the depth of the channel at every tide.\n"
+             "The results were sent to the council in the autumn, together with a\n"
+             "plan for a new wall that would shelter the inner basin from the gales\n"
+             "of winter. The council approved it after a long debate.\n").splitlines(keepends=True)
+    weights = end_weights(prose, rho=1.0)
+    assert weights is not None and set(weights) == {0.0, 1.0} and list(weights[:3]) == [1.0, 1.0, 0.0]
+    items = ["- bread and butter\n", "- milk\n", "- two dozen eggs.\n", "- apples\n", "- flour\n", "- tea.\n"]
+    assert set(end_weights(items, rho=1.0)) == {0.0, 1.0}
+    verse = VERSE.splitlines(keepends=True)
+    assert -1.0 in end_weights(verse, rho=1.0)

@@ -13,9 +13,10 @@ DEV set (460 documents; see docs/topics.md).
 
 Line units (verse, or text cut with `--engine newline`): when fewer than half
 of the units end a sentence, a topic does not start in the middle of a
-sentence. A boundary after a unit that does not end a sentence then costs one
-more prior, and one after a unit that does is RHO priors cheaper: at RHO = 1
-every sentence end of such a text is a boundary and the likelihood only adds
+sentence: a boundary after a unit that does not end a sentence costs one more
+prior. In verse (lines that run on start with a capital, few list markers) a
+boundary after a unit that ends a sentence is also RHO priors cheaper: at
+RHO = 1 every sentence end of a poem is a boundary and the likelihood only adds
 strongly marked ones elsewhere. Prose cut into sentences is unaffected.
 
 Scores: a boundary of the optimum scores 0.5 + 0.5 (1 - exp(-r / prior)), r the
@@ -58,15 +59,32 @@ def token_arrays(texts: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u2019\u201d)\]]*\s*$")
 
 
+_MARKER = re.compile(r"^\s*(?:[-*\u2022#>]|\(?[0-9ivxlcIVXLC]{1,4}[.)]|\(?[a-zA-Z][.)]\s)")
+
+
 def end_weights(texts: list[str], rho: float = RHO) -> np.ndarray | None:
     """Extra cost, in priors, of a boundary after each unit; None when the units are sentences.
 
-    Units are taken for lines when fewer than half of them end a sentence.
+    Units are taken for lines when fewer than half of them end a sentence. A
+    boundary inside a sentence costs one more prior. The discount of RHO priors
+    at sentence ends is given only to verse (`is_verse`): in hard-wrapped prose
+    cut into lines, or in lists, a sentence end is no sign of a new topic.
     """
     ends = np.array([bool(_SENTENCE_END.search(t)) for t in texts])
     if len(texts) < 2 or ends.mean() >= 0.5:
         return None
-    return np.where(ends, -rho, 1.0)
+    return np.where(ends, -(rho if is_verse(texts, ends) else 0.0), 1.0)
+
+
+def is_verse(texts: list[str], ends: np.ndarray) -> bool:
+    """Lines of verse: a line that runs on is followed by one that starts with a capital
+    (at least 70% of them), and few lines start with a list or heading marker (under 20%).
+    Hard-wrapped prose goes on in lower case; lists and outlines start with markers."""
+    following = [texts[i + 1].lstrip() for i in range(len(texts) - 1) if not ends[i]]
+    lettered = [t for t in following if t[:1].isalpha()]
+    capitals = sum(t[0].isupper() for t in lettered) / max(len(lettered), 1)
+    markers = sum(bool(_MARKER.match(t)) for t in texts) / len(texts)
+    return bool(lettered) and capitals >= 0.7 and markers < 0.2
 
 
 class BayesScorer:
