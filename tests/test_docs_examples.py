@@ -29,6 +29,9 @@ SKIPPED = {
     ".venv/bin/python -m seamline.sbd.train": "retrains a shipped model (minutes); tests/test_sentences.py trains on held-out halves",
     'seamline pipe "segment --by legal | chunk --strategy legal --max-tokens 512" /mnt/archive/':
         "joins a Ray cluster at HEAD:6379 (docs/scale.md); tests/test_ray.py joins a local one with --address",
+    # (each Ray example starts a local Ray, about 15 s: this one is commands.md's without --num-cpus)
+    'seamline pipe "segment --by sentence | chunk --max-tokens 512" docs/ reports/ --executor ray -o chunks.jsonl':
+        "the same run as the --num-cpus 2 example in docs/commands.md, which runs",
     "python -m seamline.sbd.train": "retrains the shipped sentence model (minutes); tests/test_sentences.py trains on held-out halves",
 }
 
