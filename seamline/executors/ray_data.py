@@ -240,6 +240,12 @@ def start(address: str | None = None, num_cpus: int | None = None, quiet: bool =
         os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
         logging.getLogger("ray").setLevel(logging.ERROR)
     ray = import_ray()
+    if quiet:
+        import logging
+
+        # Ray configures its loggers when imported; its notices (token authentication on
+        # a local cluster) are not the user's business on a command line that succeeded.
+        logging.getLogger("ray").setLevel(logging.ERROR)
     if not ray.is_initialized():
         options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
         if address:
