@@ -3,7 +3,8 @@
 1. PDF quality, on every shared PDF (and the CUAD contract fixture): page
    furniture left in the text (lines that are a page number, or that repeat a
    removed running header or footer, or the "Source: ..." line SEC filings carry),
-   furniture rows removed, tables pdfplumber's find_tables sees, headings found;
+   furniture rows removed, tables pdfplumber's find_tables sees and the tables seamline
+   reads as units (meta.blocks of kind "table": ruled grids that look like tables), headings found;
    and headings against the ALEA paper's sidecar and against the hand-checked
    lists of the CUAD contract PDFs (tests/fixtures/formats/contract_headings.json).
 2. PDF speed: pages per second of seamline's PDF reader (reading order, furniture,
@@ -15,7 +16,7 @@
    a directory of many small files (text, Markdown and HTML cut from the
    shared corpus), start-up included, best of --repeat runs.
 
-    .venv/bin/python benchmarks/formats.py [--pdfs DIR] [--files 400] [--repeat 3] [--skip-speed]
+    .venv/bin/python benchmarks/formats.py [--pdfs DIR] [--files 400] [--repeat 3] [--skip-speed] [--skip-batch]
 """
 from __future__ import annotations
 
@@ -132,7 +133,8 @@ def quality(folder: Path) -> None:
 
     hand = json.loads((FIXTURES / "contract_headings.json").read_text())
     print("\nPDF reading quality (furniture left: lines of the text that are page furniture; target 0)\n")
-    print(f"{'file':44} {'pages':>5} {'furniture left':>14} {'removed':>7} {'tables':>6} {'headings':>8}  headings checked")
+    print(f"{'file':44} {'pages':>5} {'furniture left':>14} {'removed':>7} {'find_tables':>11} {'tables read':>11} "
+          f"{'headings':>8}  headings checked")
     for path in pdf_files(folder):
         doc = read_pdf(str(path)).value
         meta = doc["meta"]
@@ -144,8 +146,9 @@ def quality(folder: Path) -> None:
         elif path.name in hand:
             found, total, extra = against_hand_list(doc, hand[path.name])
             check = f"hand-checked list: {found}/{total}, {extra} numbered not on it"
+        read = sum(1 for b in meta.get("blocks", []) if b["kind"] == "table")
         print(f"{path.name[:44]:44} {len(meta['pages']):5d} {furniture_left(doc):14d} "
-              f"{len(meta.get('removed', [])):7d} {tables_seen(path):6d} {len(meta['headings']):8d}  {check}")
+              f"{len(meta.get('removed', [])):7d} {tables_seen(path):11d} {read:11d} {len(meta['headings']):8d}  {check}")
 
 
 def small_files(folder: Path, count: int) -> int:
@@ -196,12 +199,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--skip-speed", action="store_true", help="only the PDF quality table")
+    parser.add_argument("--skip-batch", action="store_true", help="leave out the -j 2 batch timing")
     args = parser.parse_args()
     if not args.skip_pdf:
         quality(args.pdfs)
         if not args.skip_speed:
             bench_pdfs(args.pdfs, args.repeat)
-    if not args.skip_speed:
+    if not args.skip_speed and not args.skip_batch:
         bench_jobs(args.files, args.repeat)
 
 
