@@ -39,10 +39,17 @@ DATA = ROOT.parent / "shared" / "data" / "retrieval"
 TOP_K = (1, 3, 5)
 
 
-def load(limit: int | None, shortest: bool = False):
+def load(limit: int | None, shortest: bool = False, spread_under: int | None = None):
+    """The contracts and their questions: all, the first `limit` by id, the `limit` shortest, or (spread_under)
+    `limit` contracts of at most that many characters, evenly spaced in length from the shortest to the longest."""
     docs = [json.loads(line) for line in (DATA / "cuad_qa.dev.docs.jsonl").open(encoding="utf-8")]
-    docs.sort(key=lambda d: (len(d["text"]), d["id"]) if shortest else d["id"])
-    docs = docs[:limit] if limit else docs
+    docs.sort(key=lambda d: (len(d["text"]), d["id"]) if shortest or spread_under else d["id"])
+    if spread_under:
+        docs = [d for d in docs if len(d["text"]) <= spread_under]
+        if limit and limit < len(docs):
+            docs = [docs[round(i * (len(docs) - 1) / max(1, limit - 1))] for i in range(limit)]
+    else:
+        docs = docs[:limit] if limit else docs
     wanted = {d["id"] for d in docs}
     questions: dict[str, list] = {}
     for line in (DATA / "cuad_qa.dev.questions.jsonl").open(encoding="utf-8"):
@@ -126,11 +133,14 @@ def located(text: str, pieces: list[str]) -> list[tuple[int, int]]:
 
 # -- scoring ------------------------------------------------------------------------------------
 
-def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[dict, float]:
+def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[dict, float, dict]:
+    """The summary over questions, the seconds spent chunking, and each question's recall at each K
+    ({(doc id, question index): [recall@k for k in TOP_K]}, for the bootstrap in best_check)."""
     from seamline.evaluation.retrieval import RankedScores, merged, span_scores
 
     scores = RankedScores(list(TOP_K))
     spent = 0.0
+    per_question: dict = {}
     for doc in docs:
         asked = questions.get(doc["id"], [])
         if not asked:
@@ -142,12 +152,16 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
         pieces = [text[s:e] for s, e in spans]
         counts = counter.count_many(pieces)
         best = ranker.rank(pieces, [q["question"] for q in asked], max(TOP_K))
-        for q, order in zip(asked, best):
+        for n, (q, order) in enumerate(zip(asked, best)):
             refs = merged([tuple(r) for r in q["references"]])
+            recalls = []
             for k in TOP_K:
                 top = order[:k]
-                scores.add(k, span_scores(refs, merged([spans[i] for i in top])), sum(counts[i] for i in top))
-    return scores.summary(), spent
+                got = span_scores(refs, merged([spans[i] for i in top]))
+                scores.add(k, got, sum(counts[i] for i in top))
+                recalls.append(got[1])
+            per_question[(doc["id"], n)] = recalls
+    return scores.summary(), spent, per_question
 
 
 def moc_scores(docs, chunk, budget, lm_name: str) -> dict:
@@ -222,8 +236,26 @@ def table(title: str, rows: dict, budgets: list[int]) -> None:
             print(f"| {name} | {budget} | " + " | ".join(cells) + f" | {s['bm25_tokens@5']:.0f} |")
 
 
-def best_check(rows: dict, budgets: list[int], default: str = "seamline pack") -> None:
-    """The issue's targets: seamline's best recall against every peer's, and the default within a point."""
+def bootstrap(a: dict, b: dict, k_index: int, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of mean recall(a) - mean recall(b) over questions, resampling whole contracts (paired:
+    the same questions for both); contracts, not questions, are the independent draws."""
+    import random
+    by_doc: dict = {}
+    for key in a:
+        by_doc.setdefault(key[0], []).append(a[key][k_index] - b[key][k_index])
+    groups = list(by_doc.values())
+    rng = random.Random(seed)
+    means = []
+    for _ in range(resamples):
+        picked = [groups[rng.randrange(len(groups))] for _ in groups]
+        means.append(sum(sum(g) for g in picked) / sum(len(g) for g in picked))
+    means.sort()
+    return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
+
+
+def best_check(rows: dict, budgets: list[int], default: str = "seamline pack", per_question: dict | None = None) -> None:
+    """The issue's targets: seamline's best recall against every peer's, and the default within a point;
+    with per_question, the 95% bootstrap interval of each difference (see `bootstrap`)."""
     print()
     for budget in budgets:
         for k in TOP_K:
@@ -238,20 +270,35 @@ def best_check(rows: dict, budgets: list[int], default: str = "seamline pack") -
                   f"best peer {best_peer} {100 * peers[best_peer]:.1f}, default {100 * ours.get(default, 0):.1f} "
                   f"({'beats' if ours[best_ours] > peers[best_peer] else 'does not beat'} every peer; default "
                   f"{100 * (ours.get(default, 0) - peers[best_peer]):+.1f} points)")
+            if per_question:
+                k_index = TOP_K.index(k)
+                lo, hi = bootstrap(per_question[best_ours, budget], per_question[best_peer, budget], k_index)
+                dlo, dhi = bootstrap(per_question[default, budget], per_question[best_peer, budget], k_index)
+                print(f"    95% intervals: best seamline - best peer [{100 * lo:+.1f}, {100 * hi:+.1f}], "
+                      f"default - best peer [{100 * dlo:+.1f}, {100 * dhi:+.1f}]")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=None, help="only the first N contracts (by id)")
+    ap.add_argument("--half", choices=["A", "B"], default=None,
+                    help="only half of the contracts (by id: A the 1st, 3rd, ..., B the 2nd, 4th, ...), to tune on one")
     ap.add_argument("--lm-docs", type=int, default=3,
-                    help="the shortest N contracts for the language-model table (0: none)")
+                    help="N contracts for the language-model table (0: none): the shortest, or see --lm-max-chars")
+    ap.add_argument("--lm-max-chars", type=int, default=None,
+                    help="pick the --lm-docs contracts evenly spaced in length among those of at most N characters")
+    ap.add_argument("--speed-pages", type=int, default=1,
+                    help="pages (3,000 characters) of the 10-page contract the speed run reads (10: all of it)")
+    ap.add_argument("--margin-pairs", type=int, default=5, help="sentence pairs the margin speed run reads")
+    ap.add_argument("--no-speed", action="store_true", help="skip the language model's speed run")
     ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
     ap.add_argument("--lm", default="smollm2")
     ap.add_argument("--lm-only", action="store_true", help="skip the table over all contracts")
-    ap.add_argument("--moc-docs", type=int, default=1, help="MoC's metrics on the shortest N contracts")
+    ap.add_argument("--moc-docs", type=int, default=1, help="MoC's metrics on the first N of those contracts")
     ap.add_argument("--moc-chars", type=int, default=None, help="MoC's metrics on the first N characters of each")
     args = ap.parse_args()
 
+    from seamline import lm
     from seamline.evaluation.retrieval import BM25Ranker
     from seamline.tokenizers import get_tokenizer
 
@@ -259,6 +306,8 @@ def main() -> None:
     ranker = BM25Ranker()
     chunkers = {
         "seamline pack": seamline_chunker("pack"),
+        "seamline fill": seamline_chunker("fill"),
+        "seamline fixed": seamline_chunker("fixed"),
         "seamline recursive": seamline_chunker("recursive"),
         "seamline legal": seamline_chunker("legal"),
         "seamline optimal": seamline_chunker("optimal", "tiling"),
@@ -267,22 +316,33 @@ def main() -> None:
     }
     chunkers.update(peer_chunkers())
     docs, questions = load(args.docs)
+    if args.half:
+        docs = docs[0 if args.half == "A" else 1::2]
+        questions = {d["id"]: questions[d["id"]] for d in docs if d["id"] in questions}
     n_q = sum(len(v) for v in questions.values())
     print(f"{len(docs)} contracts, {n_q} questions, BM25 top {', '.join(map(str, TOP_K))}; "
           f"recall, precision, IoU in %, tokens@5: cl100k tokens retrieved at k=5")
     rows: dict = {}
+    per_question: dict = {}
     for name, chunk in ({} if args.lm_only else chunkers).items():
         rows[name] = {}
         for budget in args.budgets:
-            rows[name][budget], seconds = retrieval_scores(docs, questions, chunk, budget, ranker, counter)
+            rows[name][budget], seconds, per_question[name, budget] = retrieval_scores(docs, questions, chunk, budget,
+                                                                                      ranker, counter)
             print(f"  {name} @ {budget}: {seconds:.1f} s chunking", file=sys.stderr, flush=True)
     if rows:
-        table("All contracts", rows, args.budgets)
-        best_check(rows, args.budgets)
+        table(f"{'All contracts' if not args.half else f'Half {args.half} of the contracts'}", rows, args.budgets)
+        best_check(rows, args.budgets, per_question=per_question)
 
     if args.lm_docs:
-        lm_speed(args.lm)
-        sub, sub_q = load(args.lm_docs, shortest=True)
+        t_lm = time.perf_counter()
+        if not args.no_speed:
+            lm_speed(args.lm, measured_pages=args.speed_pages, pairs=args.margin_pairs)
+        sub, sub_q = load(args.lm_docs, shortest=True, spread_under=args.lm_max_chars)
+        which = (f"{len(sub)} contracts of at most {args.lm_max_chars:,} characters, evenly spaced in length"
+                 if args.lm_max_chars else f"the {len(sub)} shortest contracts")
+        sizes = ", ".join(f"{len(d['text']):,}" for d in sub)
+        print(f"\nLanguage-model sample: {which} ({sizes} characters)", flush=True)
         lm_chunkers = dict(chunkers)
         lm_chunkers["seamline score (perplexity, LM)"] = seamline_chunker("score", f"perplexity:{args.lm}")
         sub_rows: dict = {}
@@ -291,19 +351,20 @@ def main() -> None:
             sub_rows[name] = {}
             for budget in args.budgets:
                 t0 = time.perf_counter()
-                sub_rows[name][budget], _ = retrieval_scores(sub, sub_q, chunk, budget, ranker, counter)
-                print(f"  [lm table] {name} @ {budget}: {time.perf_counter() - t0:.1f} s", file=sys.stderr,
-                      flush=True)
+                sub_rows[name][budget], _, _ = retrieval_scores(sub, sub_q, chunk, budget, ranker, counter)
+                r = sub_rows[name][budget]
+                print(f"  [lm table] {name} @ {budget}: {time.perf_counter() - t0:.1f} s, R@1/3/5 "
+                      + "/".join(f"{100 * r[f'bm25_recall@{k}']:.1f}" for k in TOP_K), file=sys.stderr, flush=True)
             t0 = time.perf_counter()
             cut = [{**d, "text": d["text"][:args.moc_chars]} for d in sub[:args.moc_docs]] if args.moc_chars \
                 else sub[:args.moc_docs]
             moc[name] = moc_scores(cut, chunk, 256, args.lm)
-            print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+            print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s {moc[name]}", file=sys.stderr, flush=True)
         n_sub = sum(len(v) for v in sub_q.values())
-        table(f"The {len(sub)} shortest contracts ({n_sub} questions), with the language-model chunker", sub_rows,
+        table(f"{which[0].upper() + which[1:]} ({n_sub} questions), with the language-model chunker", sub_rows,
               args.budgets)
         best_check(sub_rows, args.budgets)
-        print(f"\nMoC at 256 tokens, the {min(args.moc_docs, len(sub))} shortest contract(s) "
+        print(f"\nMoC at 256 tokens, the first {min(args.moc_docs, len(sub))} of those contract(s) "
               + (f"(first {args.moc_chars:,} characters) " if args.moc_chars else "") +
               "(boundary clarity: higher is better; "
               "chunk stickiness: lower is better)\n")
@@ -311,6 +372,8 @@ def main() -> None:
         for name, s in moc.items():
             bc, cs = s["boundary_clarity"], s["chunk_stickiness"]
             print(f"| {name} | {bc:.4f} | {cs:.4f} |" if bc is not None else f"| {name} | - | - |")
+        model = lm.load(args.lm)
+        print(f"\nlanguage-model part: {time.perf_counter() - t_lm:.0f} s, {model.evaluated:,} tokens evaluated")
 
 
 if __name__ == "__main__":

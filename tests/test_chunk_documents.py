@@ -34,7 +34,8 @@ def documents(rng: random.Random) -> list[Item]:
 
 
 @pytest.mark.parametrize("strategy,level,engine", [("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline"),
-                                                   ("fixed", "paragraph", "blankline"), ("pack", "line", "newline")])
+                                                   ("fixed", "paragraph", "blankline"), ("pack", "line", "newline"),
+                                                   ("fill", "sentence", "rules")])
 @pytest.mark.parametrize("meta", ["all", "first", "none"])
 def test_document_groups_match_unit_records(strategy, level, engine, meta):
     # crc32, not hash(): str hashes change with PYTHONHASHSEED, so a failure would not reproduce

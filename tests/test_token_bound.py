@@ -117,7 +117,7 @@ def test_unavailable_encoding_is_one_line_exit_2():
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("strategy", ["pack", "fixed", "recursive", "score", "optimal"])
+@pytest.mark.parametrize("strategy", ["pack", "fill", "fixed", "recursive", "score", "optimal"])
 def test_overlap_leaving_less_room_than_one_character(strategy):
     """--max-tokens 4 --overlap 3 leaves 1 token, and '日' alone takes 2: the overlap gives way, not the run."""
     from seamline.chunkers import get_strategy

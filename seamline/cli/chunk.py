@@ -52,7 +52,9 @@ def chunk(
     no chunk has more than --max-tokens, whatever the strategy or overlap. Without
     --overlap the chunks tile the document; with it they overlap and still cover it.
 
-    Strategies: pack (greedy units up to the budget), fixed (token windows), recursive
+    Strategies: pack (greedy units up to the budget), fill (as full as the budget allows:
+    a unit end if the chunk is then 95% full, else a clause or word end inside the next
+    unit), fixed (token windows), recursive
     (paragraph, line, sentence, clause, word, token), score (cut at high boundary
     scores), optimal (best boundaries by dynamic programming), legal (whole provisions
     along the heading tree of `segment --by legal` units).

