@@ -108,3 +108,20 @@ def test_fill_goes_on_to_a_word_end_when_no_clause_end_is_full_enough():
     end = chunks[0]["end"]
     assert len(first) + len("Delta epsilon, ") < end < len(text) and text[end - 1] == " "
     assert count(text[:end]) <= budget < count(text[:text.index(" ", end) + 1])
+
+
+def test_fill_never_cuts_inside_a_code_block_that_fits():
+    from conftest import FIXTURES, records, run_cli
+
+    path = FIXTURES / "formats" / "readme_install.md"
+    text = path.read_text(encoding="utf-8")
+    units = run_cli("segment", str(path), check=True).stdout
+    blocks = [(u["start"], u["end"]) for u in records(units) if u["kind"] == "code"]
+    assert blocks
+    for budget in range(20, 90, 7):
+        chunks = records(run_cli("chunk", "--strategy", "fill", "--max-tokens", str(budget), stdin=units,
+                                 check=True).stdout)
+        assert "".join(c["text"] for c in chunks) == text
+        for s, e in blocks:
+            if count(text[s:e]) <= budget:
+                assert not any(s < c["end"] < e for c in chunks), (budget, text[s:e])

@@ -5,7 +5,8 @@ least FULL of the budget (95%). Otherwise it goes on into the next unit and
 ends at the last clause end (after a comma, semicolon, colon, dash or closing
 bracket) that fits and reaches FULL, else at the last word end that fits, and
 the next chunk starts there. A word longer than the budget is cut at token
-boundaries.
+boundaries. A code block or table (units of kind `code` or `table`) is never
+entered this way: such a unit is cut only where it is over the budget, at line ends.
 
 Why: with a retriever that returns K chunks, recall follows the text the K
 chunks hold. Greedy packing of whole sentences leaves on average 8% of a
@@ -62,14 +63,16 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
     count = view.spans.count
     positions = unit_positions(view, budget)  # unit boundaries; units over the budget already cut finer
     floor = full * budget
+    blocks = view.block_spans()
     out: list[tuple[int, int, int]] = []
     x = 0
     while x < n:
         at = bisect.bisect_right(positions, x)
         k = last_fitting(count, x, positions, budget, at)
         end = positions[k] if k >= at else x
-        if end < n and (end == x or count(x, end) < floor):
-            end = _inside_next(view, x, end, positions[k + 1], budget, floor, count)
+        nxt = positions[k + 1] if end < n else n
+        if end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):
+            end = _inside_next(view, x, end, nxt, budget, floor, count)
         if end <= x:  # not even a word fits: single tokens (from a window long enough for `budget` of them)
             end = x + view.tokenizer.cut(text[x:x + 256 * budget], budget)[0]
         tokens = count(x, end)
@@ -79,6 +82,10 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
         out.append((x, end, tokens))
         x = end
     return out
+
+
+def _in_block(blocks: set[tuple[int, int]], x: int, y: int) -> bool:
+    return any(s <= x and y <= e for s, e in blocks)
 
 
 def _inside_next(view: DocView, x: int, end: int, nxt: int, budget: int, floor: float, count) -> int:
