@@ -393,7 +393,8 @@ def main() -> None:
             cut = [{**d, "text": d["text"][:args.moc_chars]} for d in sub[:args.moc_docs]] if args.moc_chars \
                 else sub[:args.moc_docs]
             moc[name] = moc_scores(cut, chunk, 256, args.lm)
-            print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s {moc[name]}", file=sys.stderr, flush=True)
+            print(f"  [moc] {name}: {time.perf_counter() - t0:.1f} s {moc[name]}; {lm.load(args.lm).evaluated:,} "
+                  "tokens evaluated so far", file=sys.stderr, flush=True)
         n_sub = sum(len(v) for v in sub_q.values())
         table(f"{which[0].upper() + which[1:]} ({n_sub} questions), with the language-model chunker", sub_rows,
               args.budgets)
