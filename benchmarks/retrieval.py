@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -215,6 +216,7 @@ def lm_speed(lm_name: str, pages: int = 10, chars_per_page: int = 3000, measured
     units = [text[s:e] for s, e in tile(text, sentences.starts(text))]
     head = text[:measured_pages * chars_per_page]
     head_units = [head[s:e] for s, e in tile(head, sentences.starts(head))]
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     model = lm.load(lm_name)
     load_s = time.perf_counter() - t0
@@ -238,6 +240,8 @@ def lm_speed(lm_name: str, pages: int = 10, chars_per_page: int = 3000, measured
           "(computed, not run)")
     print(f"margin sampling, its first {pairs} pairs of sentences: {m_s:.1f} s ({m_s / pairs:.2f} s a pair), "
           f"{m_tokens:,} tokens evaluated, {m_tokens / m_s:.0f} tokens/s; the contract has {len(units) - 1} pairs")
+    print(f"the machine's load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          f"{model.llm.n_threads} threads")
 
 
 def table(title: str, rows: dict, budgets: list[int]) -> None:
@@ -324,6 +328,7 @@ def main() -> None:
                     help="pages (3,000 characters) of the 10-page contract the speed run reads (10: all of it)")
     ap.add_argument("--margin-pairs", type=int, default=5, help="sentence pairs the margin speed run reads")
     ap.add_argument("--no-speed", action="store_true", help="skip the language model's speed run")
+    ap.add_argument("--speed-only", action="store_true", help="only the language model's speed run")
     ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
     ap.add_argument("--lm", default="smollm2")
     ap.add_argument("--lm-only", action="store_true", help="skip the table over all contracts")
@@ -334,6 +339,10 @@ def main() -> None:
     from seamline import lm
     from seamline.evaluation.retrieval import BM25Ranker
     from seamline.tokenizers import get_tokenizer
+
+    if args.speed_only:
+        lm_speed(args.lm, measured_pages=args.speed_pages, pairs=args.margin_pairs)
+        return
 
     counter = get_tokenizer("cl100k_base")
     ranker = BM25Ranker()
