@@ -32,7 +32,7 @@ chromium:
 # The suite runs on every core (pytest-xdist); tests that start a local Ray share one worker.
 TEST_WORKERS ?= auto
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 	$(MAKE) --no-print-directory test-nojit
 
 # The Numba kernels against their plain-Python references once more, with the

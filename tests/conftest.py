@@ -98,3 +98,32 @@ def assert_tiles(text: str, units: list[dict]) -> None:
         assert a["end"] == b["start"], (a, b)
     assert units[-1]["end"] == len(text)
     assert "".join(u["text"] for u in units) == text
+
+
+# Under pytest-xdist (`make test` runs `pytest -n auto --dist loadgroup`), tests go one by one to
+# whichever worker is free, and a module-scoped fixture is then built on each worker that runs one
+# of its tests. These modules' fixtures take seconds (PDFs parsed, models trained or loaded, a
+# browser, the docs' input folder): each module runs whole on one worker, so they are built once.
+WHOLE_MODULES = {
+    "test_docs_examples", "test_formats_pdf", "test_formats_pdf_tables", "test_formats_documents",
+    "test_lm_model", "test_sentences", "test_view_page", "test_topic_lda", "test_chunk_fill",
+    "test_api", "test_form_lines", "test_plugins", "test_topic_tiling",
+}
+# The groups that take longest go first, so that no worker is left with one of them at the end.
+FIRST_GROUPS = ("ray", "test_docs_examples", "test_formats_pdf")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist") or not config.getoption("dist", "no") == "loadgroup":
+        return
+    for item in items:
+        name = item.module.__name__ if item.module is not None else ""
+        if name in WHOLE_MODULES and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(name))
+
+    def rank(item) -> int:
+        groups = [m.args[0] for m in item.iter_markers("xdist_group") if m.args]
+        return min((FIRST_GROUPS.index(g) for g in groups if g in FIRST_GROUPS), default=len(FIRST_GROUPS))
+
+    items.sort(key=rank)  # stable: the order within each rank stays as collected
