@@ -134,3 +134,29 @@ def test_header_row_comes_after_the_headings_with_headings():
     for c in pieces:
         assert c["context"].endswith("\n" + header) and "4. PROJECT BUDGET" in c["context"]
     assert all(c["tokens"] == _count(c["context"], c["text"]) <= 60 for c in chunks)
+
+
+# ---------------------------------------------------------------- HTML tables
+
+def test_html_table_is_a_unit_of_kind_table():
+    units = records(run_cli("segment", str(FIXTURES / "formats" / "article.html"), check=True).stdout)
+    table, = [u for u in units if u["kind"] == "table"]
+    assert table["text"].rstrip() == "Zone | Fee\nCentre | 2 EUR"
+
+
+def test_html_table_cut_into_pieces_repeats_its_header(tmp_path):
+    rows = "".join(f"<tr><td>Line {n}</td><td>{n * 7} EUR</td><td>{'Mon Wed Fri' if n % 2 else 'daily'}</td></tr>"
+                   for n in range(1, 61))
+    page = tmp_path / "fares.html"
+    page.write_text("<html><body><h1>Fares</h1><p>Prices from 1 May.</p><table><caption>Bus lines</caption>"
+                    f"<tr><th>Line</th><th>Fare</th><th>Runs</th></tr>{rows}</table><p>Valid one year.</p>"
+                    "</body></html>", encoding="utf-8")
+    units = run_cli("segment", str(page), check=True).stdout
+    chunks = records(run_cli("chunk", "--max-tokens", "100", "--tokenizer", "cl100k_base", "--with-headings",
+                             stdin=units, check=True).stdout)
+    table, = [u for u in records(units) if u["kind"] == "table"]
+    assert table["text"].startswith("Line | Fare | Runs\nLine 1 | 7 EUR | Mon Wed Fri\n")
+    pieces = [c for c in chunks if table["start"] + len("Line | Fare | Runs") < c["start"] < table["end"]]
+    assert len(pieces) >= 4
+    assert all(c["context"] == "Fares\nLine | Fare | Runs" for c in pieces)
+    assert all(c["tokens"] == _count(c["context"], c["text"]) <= 100 for c in chunks)

@@ -58,7 +58,8 @@ class _Reader(HTMLParser):
         self.lists: list[list] = []  # [tag, counter] for open ul/ol
         self.heading: int | None = None
         self.headings: list[dict] = []
-        self.blocks: list[dict] = []  # <pre> blocks: kept whole as one unit
+        self.blocks: list[dict] = []  # <pre> blocks and tables: kept whole as one unit
+        self.tables: list[list] = []  # open <table>s: [offset of the first row or None, a row is starting]
         self.title: list[str] = []
         self.in_title = False
         self.cells = 0
@@ -121,6 +122,10 @@ class _Reader(HTMLParser):
             self.inline.append(marker)
         elif tag == "tr":
             self.cells = 0
+            if self.tables and self.tables[-1][0] is None:
+                self.tables[-1][1] = True  # the table starts with this row (not with its caption)
+        elif tag == "table":
+            self.tables.append([None, False])
         elif tag == "pre":
             self.pre_depth += 1
         elif tag in HEADINGS:
@@ -168,6 +173,12 @@ class _Reader(HTMLParser):
         elif tag in BLOCK:
             if tag in ("ul", "ol") and self.lists:
                 self.lists.pop()
+            elif tag == "table" and self.tables:
+                self.flush("\n\n")
+                start = self.tables.pop()[0]
+                if start is not None and not self.tables and self.pos > start:  # the outermost table only
+                    self.blocks.append({"start": start, "end": self.pos, "kind": "table"})
+                return
             elif tag == "pre" and self.pre_depth:
                 code = self.flush("\n\n")
                 self.pre_depth -= 1
@@ -228,6 +239,8 @@ class _Reader(HTMLParser):
             self.parts.append(block)
             self.pos += len(block)
             self.pending = ""
+            if self.tables and self.tables[-1][1]:
+                self.tables[-1][0], self.tables[-1][1] = self.pos - len(block), False
         if self.parts and len(separator) > len(self.pending):
             self.pending = separator
         return block
@@ -255,7 +268,11 @@ def read_page(markup: str, keep_boilerplate: bool = False) -> dict:
     reader.close()
     text = reader.text()
     reader.end_outside()
-    return {"text": text, "headings": reader.headings, "blocks": reader.blocks, "removed": reader.removed,
+    code = [b for b in reader.blocks if b["kind"] == "code"]
+    # a table holding a <pre> block is left to its code block (blocks do not nest)
+    blocks = sorted((b for b in reader.blocks if b["kind"] == "code" or not any(
+        b["start"] <= c["start"] < b["end"] for c in code)), key=lambda b: b["start"])
+    return {"text": text, "headings": reader.headings, "blocks": blocks, "removed": reader.removed,
             "title": _SPACE.sub(" ", "".join(reader.title)).strip()}
 
 
