@@ -156,14 +156,14 @@ def test_policy_headings_in_sentence_case_and_a_contact_block():
     assert headings == ["Privacy notice", "What we collect", "How we use your information", "Who we share it with",
                         "How long we keep it", "Your rights", "Changes to this notice", "Contact us"]
     body = next(x for x in u if x["text"].startswith("We use your details"))
-    assert body["path"] == ["How we use your information"]
-    contact = [x for x in u if x["path"] == ["Contact us"]]
+    assert body["path"] == ["Privacy notice", "How we use your information"]   # the title is the root
+    contact = [x for x in u if x["path"] == ["Privacy notice", "Contact us"]]
     assert [x["text"].strip().splitlines() for x in contact][1] == [
         "Harbour Tools Ltd", "12 Quay Street", "Portsmouth PO1 2AB", "privacy@harbourtools.example"]
     updated = next(x for x in u if x["text"].startswith("Last updated"))
     assert updated["path"] == ["Privacy notice"]          # a date line is no heading
     items = [x for x in u if x["text"].startswith("- ")]
-    assert len(items) == 3 and all(x["path"][0] == "What we collect" for x in items)
+    assert len(items) == 3 and all(x["path"][:2] == ["Privacy notice", "What we collect"] for x in items)
 
 
 def first_lines(name: str) -> list[str]:
@@ -205,5 +205,7 @@ def test_policy_with_blank_lines_capital_headings_and_subsections():
         "Data retention", "We keep order records for seven years to meet our tax obligations.",
         "4. CONTACT", "Questions about this notice can be sent to:", "Meadowbrook Outfitters LLC"]
     assert u[-1]["text"].strip().splitlines()[-2:] == ["Email: privacy@meadowbrook.example", "Phone: (802) 555-0147"]
-    assert by_start(u, "1.2 ")["path"][-2:] == ["1.", "1.2"]
+    assert by_start(u, "1.2 ")["path"] == ["PRIVACY NOTICE", "1.", "1.2"]
+    # the title on the first line stays the root under the unnumbered headings further down
+    assert by_start(u, "Data retention")["path"] == ["PRIVACY NOTICE", "Data retention"]
     assert by_start(u, "Effective Date")["level"] != "heading"

@@ -198,7 +198,7 @@ class Parser:
                     prev, prev_first = content, False
                     continue
             pending = None
-            block, pending = self._classify(offset, content, state, wrapped, prev_block_line)
+            block, pending = self._classify(offset, content, state, wrapped, prev_block_line, first=not out)
             out.append(block)
             prev = prev_block_line = content
             prev_first = True
@@ -225,10 +225,14 @@ class Parser:
             return False
         return prev.endswith(TERMINAL[:5]) and line[:1].isupper() and len(prev) < 60
 
-    def _classify(self, offset: int, line: str, state: _State, wrapped: bool, prev_line: str):
+    def _classify(self, offset: int, line: str, state: _State, wrapped: bool, prev_line: str, first: bool = False):
         head = self.heading(line)
         if head is not None:
             level, rank, label, heading, label_only = head
+            if first and self.family == "policy" and level == "heading":
+                # the policy's own title ("Privacy Policy") on its first line: the root of every path,
+                # so the sentence-case headings below it are its children, not its siblings
+                rank = rank // 2
             # enumerators never contain a heading; headings close deeper headings
             while state.stack and (state.stack[-1].style is not None or state.stack[-1].rank >= rank):
                 state.stack.pop()
