@@ -160,3 +160,17 @@ def test_html_table_cut_into_pieces_repeats_its_header(tmp_path):
     assert len(pieces) >= 4
     assert all(c["context"] == "Fares\nLine | Fare | Runs" for c in pieces)
     assert all(c["tokens"] == _count(c["context"], c["text"]) <= 100 for c in chunks)
+
+
+@pytest.mark.parametrize("strategy", ["pack", "recursive", "optimal"])
+def test_with_overlap_and_other_strategies_every_chunk_inside_the_table_has_its_header(smpc_units, strategy):
+    units = records(smpc_units)
+    table, = [u for u in units if u["kind"] == "table"]
+    header = table["text"].split("\n")[0]
+    args = ["--overlap", "30"] if strategy == "pack" else []
+    chunks = records(run_cli("chunk", "--strategy", strategy, "--max-tokens", "200", "--tokenizer", "cl100k_base",
+                             *args, stdin=smpc_units, check=True).stdout)
+    inside = [c for c in chunks if table["start"] < c["start"] < table["end"]]
+    assert len(inside) >= 3
+    assert all(c["context"] == header for c in inside)
+    assert all(c["tokens"] == _count(c.get("context", ""), c["text"]) <= 200 for c in chunks)

@@ -1,11 +1,11 @@
 """A table cut into several chunks repeats its header row in each piece's `context`.
 
-Units of kind `table` (from a reader's `meta.blocks`: the PDF reader's ruled
-tables) are one row a line, the header row first. A table that fits the budget
+Units of kind `table` (from a reader's `meta.blocks`: HTML tables, the PDF
+reader's ruled tables) are one row a line, the header row first. A table that fits the budget
 is never cut (the strategies keep a unit whole when it fits); one that does
 not is cut at row ends (seamline.chunkers.view.unit_positions). The pieces
 after the first would lose the header that names their columns, so each chunk
-that starts inside a table, past its header row, gets that row as `context`,
+that starts inside a table (after its first character) gets its header row as `context`,
 the field `--with-headings` uses: `text` stays exactly document[start:end]
 (a repeated header is not part of the document there, so it cannot be in the
 span), `tokens` counts `context + "\\n" + text`, and `--max-tokens` bounds
@@ -22,14 +22,14 @@ from seamline.tokenizers import Tokenizer
 
 
 def split_tables(units, tokenizer: Tokenizer, budget: int) -> list[tuple[int, int, str]]:
-    """(first offset after the header row, end, header row) of each table unit over `budget`."""
+    """(start, end, header row) of each table unit over `budget`."""
     found = []
     for unit in units:
         if unit.get("kind") != "table":
             continue
         header, newline, rest = unit["text"].partition("\n")
         if newline and rest.strip() and header.strip() and tokenizer.count(unit["text"]) > budget:
-            found.append((unit["start"] + len(header) + 1, unit["end"], header))
+            found.append((unit["start"], unit["end"], header))
     return found
 
 
@@ -46,8 +46,10 @@ def chunk_with_table_headers(group, tokenizer: Tokenizer, options, run) -> list[
         return run(group, tokenizer, options)
     chunks = run(group, tokenizer, replace(options, max_tokens=options.max_tokens - reserve))
     for rec in chunks:
-        for body, end, header in tables:
-            if body <= rec["start"] < end:
+        for start, end, header in tables:
+            # a chunk that starts inside the table (past its first character: in a row, or in the
+            # header row's tail where --overlap moved its start) gets the whole header row
+            if start < rec["start"] < end:
                 add_header(rec, header, tokenizer, options.max_tokens)
                 break
     return chunks
