@@ -7,6 +7,7 @@ memory is bounded by the largest document and records flow through pipes.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from seamline import markup
@@ -355,3 +356,61 @@ class Prefetch:
     def close(self) -> None:
         """Let the thread end (it stops at its next value; a read that blocks ends with the process)."""
         self._stopped.set()
+
+
+@dataclass
+class RebuiltDocument:
+    """A document of a unit stream: its text rebuilt from its units, and the units as read."""
+
+    id: str
+    text: str
+    units: list[dict]
+    source: str
+    line: int | None
+
+
+def rebuilt_documents(items: Iterable[Item], not_a_unit: str) -> Iterator[RebuiltDocument]:
+    """The documents of a unit stream (eval's predictions, view's streams), one at a time.
+
+    Units may overlap (chunks made with an overlap option) but must leave no gap
+    and must not go backwards; the first starts at 0, and a document's units are
+    consecutive. A record that is a document, not a unit, is refused with
+    `not_a_unit`, which says what the reader expected instead.
+    """
+    current: RebuiltDocument | None = None
+    pieces: list[str] = []
+    covered = 0
+    seen: set[str] = set()
+    for item in items:
+        rec = item.value
+        if isinstance(rec, dict) and "doc" not in rec and "text" in rec:
+            raise InputError(f"this is a document, not a unit; {not_a_unit}", item.source, item.line)
+        unit = check_unit(rec, item.source, item.line)
+        start, end = unit["start"], unit["end"]
+        if current is None or unit["doc"] != current.id:
+            if current is not None:
+                current.text = "".join(pieces)
+                yield current
+            if unit["doc"] in seen:
+                raise InputError(f"units of document {unit['doc']!r} are not consecutive "
+                                 "(it appeared earlier in the stream)", item.source, item.line)
+            seen.add(unit["doc"])
+            if start != 0:
+                raise InputError(f"the first unit of {unit['doc']!r} starts at {start}, not 0",
+                                 item.source, item.line)
+            current, pieces, covered = RebuiltDocument(unit["doc"], "", [], item.source, item.line), [], 0
+        else:
+            last = current.units[-1]
+            if start > covered:
+                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} starts at {start} and leaves a gap "
+                                 f"after offset {covered}", item.source, item.line)
+            if start < last["start"] or end < last["end"]:
+                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} goes back in the text "
+                                 f"({start}..{end} after {last['start']}..{last['end']})", item.source, item.line)
+        if end > covered:
+            pieces.append(unit["text"][covered - start:])
+            covered = end
+        current.units.append(unit)
+    if current is not None:
+        current.text = "".join(pieces)
+        yield current

@@ -18,7 +18,6 @@ from seamline.evaluation.gold import GoldDoc, digest
 from seamline.evaluation.retrieval import Question, RankedScores, RetrievalScores, merged, score_question, span_scores
 from seamline.evaluation.stats import ChunkStats
 from seamline.formats import read_inputs
-from seamline.records import check_unit
 
 # Metrics a summary can carry and whether higher is better (for --fail-under).
 HIGHER_IS_BETTER = {
@@ -57,49 +56,12 @@ class PredDoc:
 
 
 def read_predictions(path: str) -> Iterator[PredDoc]:
-    """The documents of a unit stream, their text rebuilt from the units.
+    """The documents of a unit stream, their text rebuilt from the units (see `rebuilt_documents`)."""
+    from seamline.streams import rebuilt_documents
 
-    Units may overlap (chunks made with an overlap option) but must leave no
-    gap and must not go backwards; the first starts at 0.
-    """
-    current: PredDoc | None = None
-    pieces: list[str] = []
-    covered = 0
-    seen: set[str] = set()
-    for item in read_inputs([path], "jsonl"):
-        rec = item.value
-        if isinstance(rec, dict) and "doc" not in rec and "text" in rec:
-            raise InputError("this is a document, not a unit; eval reads the units or chunks "
-                             "that `seamline segment` or `chunk` wrote", item.source, item.line)
-        unit = check_unit(rec, item.source, item.line)
-        start, end = unit["start"], unit["end"]
-        if current is None or unit["doc"] != current.id:
-            if current is not None:
-                current.text = "".join(pieces)
-                yield current
-            if unit["doc"] in seen:
-                raise InputError(f"units of document {unit['doc']!r} are not consecutive "
-                                 "(it appeared earlier in the stream)", item.source, item.line)
-            seen.add(unit["doc"])
-            if start != 0:
-                raise InputError(f"the first unit of {unit['doc']!r} starts at {start}, not 0",
-                                 item.source, item.line)
-            current, pieces, covered = PredDoc(unit["doc"], "", [], item.source, item.line), [], 0
-        else:
-            prev_start, prev_end = current.spans[-1]
-            if start > covered:
-                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} starts at {start} and leaves a gap "
-                                 f"after offset {covered}", item.source, item.line)
-            if start < prev_start or end < prev_end:
-                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} goes back in the text "
-                                 f"({start}..{end} after {prev_start}..{prev_end})", item.source, item.line)
-        if end > covered:
-            pieces.append(unit["text"][covered - start:])
-            covered = end
-        current.spans.append((start, end))
-    if current is not None:
-        current.text = "".join(pieces)
-        yield current
+    hint = "eval reads the units or chunks that `seamline segment` or `chunk` wrote"
+    for doc in rebuilt_documents(read_inputs([path], "jsonl"), hint):
+        yield PredDoc(doc.id, doc.text, [(u["start"], u["end"]) for u in doc.units], doc.source, doc.line)
 
 
 class Evaluation:

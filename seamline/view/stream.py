@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from seamline.errors import InputError
 from seamline.formats import read_inputs
-from seamline.records import check_unit
+from seamline.streams import rebuilt_documents
 
 
 @dataclass
@@ -63,45 +63,10 @@ class Selection:
 
 def read_stream(path: str, input_format: str | None = None) -> Iterator[StreamDoc]:
     """The documents of one unit stream (a file, or '-' for standard input)."""
-    current: StreamDoc | None = None
-    pieces: list[str] = []
-    covered = 0
-    seen: set[str] = set()
-    for item in read_inputs([path], input_format or "jsonl"):
-        rec = item.value
-        if isinstance(rec, dict) and "doc" not in rec and "text" in rec:
-            raise InputError("this is a document, not a unit; view reads what `seamline segment`, "
-                             "`score` or `chunk` wrote (pipe documents through `seamline segment` first)",
-                             item.source, item.line)
-        unit = check_unit(rec, item.source, item.line)
-        start, end = unit["start"], unit["end"]
-        if current is None or unit["doc"] != current.id:
-            if current is not None:
-                current.text = "".join(pieces)
-                yield current
-            if unit["doc"] in seen:
-                raise InputError(f"units of document {unit['doc']!r} are not consecutive "
-                                 "(it appeared earlier in the stream)", item.source, item.line)
-            seen.add(unit["doc"])
-            if start != 0:
-                raise InputError(f"the first unit of {unit['doc']!r} starts at {start}, not 0",
-                                 item.source, item.line)
-            current, pieces, covered = StreamDoc(unit["doc"], "", [], item.source, item.line), [], 0
-        else:
-            last = current.units[-1]
-            if start > covered:
-                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} starts at {start} and leaves a gap "
-                                 f"after offset {covered}", item.source, item.line)
-            if start < last.start or end < last.end:
-                raise InputError(f"unit {unit['doc']!r} seq {unit['seq']} goes back in the text "
-                                 f"({start}..{end} after {last.start}..{last.end})", item.source, item.line)
-        if end > covered:
-            pieces.append(unit["text"][covered - start:])
-            covered = end
-        current.units.append(view_unit(unit))
-    if current is not None:
-        current.text = "".join(pieces)
-        yield current
+    hint = ("view reads what `seamline segment`, `score` or `chunk` wrote (pipe documents through "
+            "`seamline segment` first)")
+    for doc in rebuilt_documents(read_inputs([path], input_format or "jsonl"), hint):
+        yield StreamDoc(doc.id, doc.text, [view_unit(u) for u in doc.units], doc.source, doc.line)
 
 
 def view_unit(rec: dict) -> Unit:
