@@ -174,3 +174,19 @@ def test_with_overlap_and_other_strategies_every_chunk_inside_the_table_has_its_
     assert len(inside) >= 3
     assert all(c["context"] == header for c in inside)
     assert all(c["tokens"] == _count(c.get("context", ""), c["text"]) <= 200 for c in chunks)
+
+
+@pytest.mark.parametrize("strategy", ["small", "weakest"])
+def test_merge_counts_the_context_it_carries(smpc_units, strategy):
+    """Merged chunks keep their first chunk's context (a table's header row, headings) within the budget."""
+    chunks = run_cli("chunk", "--max-tokens", "150", "--tokenizer", "cl100k_base", stdin=smpc_units, check=True).stdout
+    merged = records(run_cli("merge", "--strategy", strategy, "--max-tokens", "300", "--min-tokens", "250",
+                             "--tokenizer", "cl100k_base", stdin=chunks, check=True).stdout)
+    assert any(m.get("context") for m in merged)
+    assert all(m["tokens"] == _count(m.get("context", ""), m["text"]) <= 300 for m in merged)
+    assert_tiles("".join(u["text"] for u in records(smpc_units)), merged)
+    headed = run_cli("chunk", "--max-tokens", "60", "--tokenizer", "cl100k_base", "--with-headings",
+                     str(FIXTURES / "formats" / "guide.md"), check=True).stdout
+    merged = records(run_cli("merge", "--strategy", strategy, "--max-tokens", "120", "--min-tokens", "100",
+                             "--tokenizer", "cl100k_base", stdin=headed, check=True).stdout)
+    assert all(m["tokens"] == _count(m.get("context", ""), m["text"]) <= 120 for m in merged)
