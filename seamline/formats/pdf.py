@@ -16,8 +16,9 @@ What this reader does, page by page, on pdfplumber's words:
    "boundary"); `meta.hyphens` gives the offsets where a hyphen was taken out.
 5. Headings: short lines in a larger or bold font standing alone; recorded in
    `meta.headings` so the pipeline can give each unit a heading `path`.
-6. Ruled tables (seamline.formats.pdf_tables) leave the running text and come
-   back as one block where they stood, listed in `meta.blocks` (kind "table").
+6. Tables (ruled grids, and aligned rows of figures under a header; see
+   seamline.formats.pdf_tables) leave the running text and come back as one
+   block where they stood, listed in `meta.blocks` (kind "table").
 
 Pages are joined with "\n\f" and `meta.pages` holds each page's [start, end)
 character range, so any unit maps back to the pages it spans. Pages whose
@@ -494,6 +495,56 @@ def _join(row: list[Line]) -> Line:
     return joined
 
 
+def unruled_tables(lines: list[Line]) -> list[Line]:
+    """Runs of lines that are rows of a table of figures drawn without rules, each made one table line.
+
+    A run is at least 3 consecutive lines of one column block, each cut at wide
+    gaps into the same number (3 or more) of cells whose columns line up, with
+    short cells that are mostly figures right of the first column. Up to two
+    lines right above it whose cells sit in its columns are its header, joined
+    by column ("Throughput (chars/sec)"); header lines and a first row taken
+    as the header hold figures in at most a third of their cells. Without a
+    header the run is left as lines of text: the chunker repeats a table's
+    first row as its header.
+    """
+    from seamline.formats import pdf_tables as pt
+
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        rows = []
+        j = i
+        while j < len(lines) and lines[j].table is None and lines[j].region == lines[i].region and lines[j].words:
+            cells = pt.cells_of(sorted(lines[j].words, key=lambda w: w["x0"]), GAP_SPLIT)
+            if len(cells) < pt.MIN_UNRULED_COLUMNS or (rows and len(cells) != len(rows[0])):
+                break
+            rows.append(cells)
+            j += 1
+        if len(rows) >= pt.MIN_UNRULED_ROWS and pt.aligned_rows(rows) and pt.data_rows(rows):
+            columns = [(min(w["x0"] for r in rows for w in r[c]), max(w["x1"] for r in rows for w in r[c]))
+                       for c in range(len(rows[0]))]
+            head: list[Line] = []
+            top = lines[i].top
+            while (len(head) < 2 and out and out[-1].table is None and out[-1].region == lines[i].region
+                   and out[-1].words and top - out[-1].bottom <= 2.5 * out[-1].size
+                   and pt.header_fits(sorted(out[-1].words, key=lambda w: w["x0"]), columns, GAP_SPLIT)
+                   and pt.header_like(pt.cells_of(sorted(out[-1].words, key=lambda w: w["x0"]), GAP_SPLIT))):
+                head.insert(0, out.pop())
+                top = head[0].top
+            if head or pt.header_like(rows[0]):  # without a header row it is left as lines of text
+                table = pt.unruled_table([line.words for line in head], rows)
+                line = Line([], table.x0, table.x1, table.top, table.bottom, table.size, False, table.text,
+                            table=table)
+                line.region = lines[i].region
+                out.append(line)
+                i = j
+                continue
+            out += head
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 # ---------------------------------------------------------------- text
 
 @dataclass
@@ -515,7 +566,7 @@ def assemble(pages: list[Page]) -> tuple[str, dict]:
     ordered = []
     for page in pages:
         lines = [line for row in page.rows for line in row]
-        ordered.append(reading_order(lines, [0]) if lines else [])
+        ordered.append(unruled_tables(reading_order(lines, [0])) if lines else [])
     styles = heading_styles(ordered, body)
     out = Builder()
     ranges = []
