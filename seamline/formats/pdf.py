@@ -512,37 +512,59 @@ def unruled_tables(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     i = 0
     while i < len(lines):
-        rows = []
-        j = i
-        while j < len(lines) and lines[j].table is None and lines[j].region == lines[i].region and lines[j].words:
-            cells = pt.cells_of(sorted(lines[j].words, key=lambda w: w["x0"]), GAP_SPLIT)
-            if len(cells) < pt.MIN_UNRULED_COLUMNS or (rows and len(cells) != len(rows[0])):
-                break
-            rows.append(cells)
-            j += 1
+        rows = _cell_rows(lines, i)
         if len(rows) >= pt.MIN_UNRULED_ROWS and pt.aligned_rows(rows) and pt.data_rows(rows):
-            columns = [(min(w["x0"] for r in rows for w in r[c]), max(w["x1"] for r in rows for w in r[c]))
-                       for c in range(len(rows[0]))]
-            head: list[Line] = []
-            top = lines[i].top
-            while (len(head) < 2 and out and out[-1].table is None and out[-1].region == lines[i].region
-                   and out[-1].words and top - out[-1].bottom <= 2.5 * out[-1].size
-                   and pt.header_fits(sorted(out[-1].words, key=lambda w: w["x0"]), columns, GAP_SPLIT)
-                   and pt.header_like(pt.cells_of(sorted(out[-1].words, key=lambda w: w["x0"]), GAP_SPLIT))):
-                head.insert(0, out.pop())
-                top = head[0].top
+            head = _header_above(out, lines[i], rows)
             if head or pt.header_like(rows[0]):  # without a header row it is left as lines of text
                 table = pt.unruled_table([line.words for line in head], rows)
                 line = Line([], table.x0, table.x1, table.top, table.bottom, table.size, False, table.text,
                             table=table)
                 line.region = lines[i].region
                 out.append(line)
-                i = j
+                i += len(rows)
                 continue
             out += head
         out.append(lines[i])
         i += 1
     return out
+
+
+def _cells(line: Line) -> list[list[dict]]:
+    from seamline.formats.pdf_tables import cells_of
+
+    return cells_of(sorted(line.words, key=lambda w: w["x0"]), GAP_SPLIT)
+
+
+def _cell_rows(lines: list[Line], i: int) -> list[list[list[dict]]]:
+    """The cells of the lines from i on that could be rows of one table: same column block, same cell count (3+)."""
+    from seamline.formats.pdf_tables import MIN_UNRULED_COLUMNS
+
+    rows: list[list[list[dict]]] = []
+    for line in lines[i:]:
+        if line.table is not None or line.region != lines[i].region or not line.words:
+            break
+        cells = _cells(line)
+        if len(cells) < MIN_UNRULED_COLUMNS or (rows and len(cells) != len(rows[0])):
+            break
+        rows.append(cells)
+    return rows
+
+
+def _header_above(out: list[Line], first: Line, rows: list) -> list[Line]:
+    """Up to two lines just above a table's rows (taken off `out`) whose cells stand over its columns."""
+    from seamline.formats import pdf_tables as pt
+
+    columns = [(min(w["x0"] for r in rows for w in r[c]), max(w["x1"] for r in rows for w in r[c]))
+               for c in range(len(rows[0]))]
+    head: list[Line] = []
+    top = first.top
+    while (len(head) < 2 and out and out[-1].table is None and out[-1].region == first.region and out[-1].words
+           and top - out[-1].bottom <= 2.5 * out[-1].size
+           and pt.header_fits(sorted(out[-1].words, key=lambda w: w["x0"]), columns, GAP_SPLIT)
+           and pt.header_like(_cells(out[-1]))):
+        head.insert(0, out.pop())
+        top = head[0].top
+    return head
 
 
 # ---------------------------------------------------------------- text
