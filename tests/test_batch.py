@@ -60,8 +60,9 @@ def test_jobs_give_the_same_bytes_in_input_order(folder):
             docs.append(u["doc"])
     assert docs == [p for p in expand_inputs([str(folder)]) if not p.endswith(".jsonl")][:8] + \
         ["j1", "j2", str(folder / "sub" / "guide.md"), str(folder / "sub" / "page.html")]
-    # the options reach the workers: paragraphs (and guide.md's fenced block, a unit of kind code)
-    assert {u["kind"] for u in records(three)} == {"paragraph", "code"}
+    # the options reach the workers: paragraphs (and guide.md's fenced block, a unit of kind code,
+    # and page.html's table, a unit of kind table)
+    assert {u["kind"] for u in records(three)} == {"paragraph", "code", "table"}
 
 
 def _break(folder, name="note03.txt"):
