@@ -125,3 +125,28 @@ def test_fill_never_cuts_inside_a_code_block_that_fits():
         for s, e in blocks:
             if count(text[s:e]) <= budget:
                 assert not any(s < c["end"] < e for c in chunks), (budget, text[s:e])
+
+
+def test_fill_lets_headings_open_their_section_and_never_cuts_one():
+    from conftest import FIXTURES, records, run_cli
+
+    path = FIXTURES / "formats" / "readme_install.md"
+    text = path.read_text(encoding="utf-8")
+    units = records(run_cli("segment", str(path), check=True).stdout)
+    marks = (units[0].get("meta") or {}).get("headings")
+    headings = [(h["start"], h["end"]) for h in marks]
+    assert headings
+    stream = run_cli("segment", str(path), check=True).stdout
+    ended_before = 0
+    for budget in range(16, 120, 6):
+        chunks = records(run_cli("chunk", "--strategy", "fill", "--max-tokens", str(budget), stdin=stream,
+                                 check=True).stdout)
+        assert "".join(c["text"] for c in chunks) == text
+        for c in chunks[:-1]:
+            assert not any(s < c["end"] < e for s, e in headings), (budget, c["text"][-60:])
+            tail = text[c["start"]:c["end"]].rstrip()
+            ends_with_heading = any(c["start"] < s and text[s:e].strip() and tail.endswith(text[s:e].strip())
+                                    for s, e in headings)
+            assert not ends_with_heading, (budget, c["text"][-60:])
+        ended_before += sum(c["start"] in {s for s, _ in headings} for c in chunks[1:])
+    assert ended_before

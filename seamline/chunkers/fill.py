@@ -5,8 +5,11 @@ least FULL of the budget (95%). Otherwise it goes on into the next unit and
 ends at the last clause end (after a comma, semicolon, colon, dash or closing
 bracket) that fits and reaches FULL, else at the last word end that fits, and
 the next chunk starts there. A word longer than the budget is cut at token
-boundaries. A code block or table (units of kind `code` or `table`) is never
-entered this way: such a unit is cut only where it is over the budget, at line ends.
+boundaries. A code block or table (units of kind `code` or `table`) and a
+heading are never entered this way: a block is cut only where it is over the
+budget, at line ends. As with `pack`, a chunk that would end with a heading
+(a unit that holds just a heading a reader found) ends before it instead, so
+the heading opens its section's chunk, as long as something else stays in the chunk.
 
 Why: with a retriever that returns K chunks, recall follows the text the K
 chunks hold. Greedy packing of whole sentences leaves on average 8% of a
@@ -63,7 +66,10 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
     count = view.spans.count
     positions = unit_positions(view, budget)  # unit boundaries; units over the budget already cut finer
     floor = full * budget
-    blocks = view.block_spans()
+    heading_ends = view.heading_ends()
+    # headings are whole units: never filled into, like code blocks and tables
+    blocks = sorted(view.block_spans() | {(positions[i - 1], p) for i, p in enumerate(positions)
+                                          if i and p in heading_ends})
     out: list[tuple[int, int, int]] = []
     x = 0
     while x < n:
@@ -73,6 +79,8 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
         nxt = positions[k + 1] if end < n else n
         if end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):
             end = _inside_next(view, x, end, nxt, budget, floor, count)
+        while end in heading_ends and end < n and _heading_start(positions, end) > x:
+            end = _heading_start(positions, end)
         if end <= x:  # not even a word fits: single tokens (from a window long enough for `budget` of them)
             end = x + view.tokenizer.cut(text[x:x + 256 * budget], budget)[0]
         tokens = count(x, end)
@@ -84,8 +92,14 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
     return out
 
 
-def _in_block(blocks: set[tuple[int, int]], x: int, y: int) -> bool:
-    return any(s <= x and y <= e for s, e in blocks)
+def _heading_start(positions: list[int], end: int) -> int:
+    return positions[bisect.bisect_left(positions, end) - 1]
+
+
+def _in_block(blocks: list[tuple[int, int]], x: int, y: int) -> bool:
+    """Whether [x, y) lies inside one of the blocks (sorted, not overlapping: they are units)."""
+    i = bisect.bisect_right(blocks, (x, float("inf"))) - 1
+    return i >= 0 and blocks[i][0] <= x and y <= blocks[i][1]
 
 
 def _inside_next(view: DocView, x: int, end: int, nxt: int, budget: int, floor: float, count) -> int:
