@@ -47,8 +47,13 @@ def markup_tags(text: str) -> list[re.Match]:
     return tags if len(tags) >= MIN_TAGS else []
 
 
-def applies(doc) -> bool:
-    return (doc.meta or {}).get("format") not in SKIPPED_FORMATS and bool(markup_tags(doc.text))
+LEVELS = ("sentence", "paragraph")  # a line is a line, tags or not; topics and legal units find their own
+
+
+def applies(doc, segmenter) -> bool:
+    """Whether a document's units are found around its tags: a sentence or paragraph engine, a text with tags."""
+    return (getattr(segmenter, "kind", None) in LEVELS and (doc.meta or {}).get("format") not in SKIPPED_FORMATS
+            and bool(markup_tags(doc.text)))
 
 
 def markup_starts(text: str, starts_of: Callable[[str], Iterable[int]]) -> list[int]:

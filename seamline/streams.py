@@ -26,7 +26,7 @@ def segment_document(doc: Document, segmenter: Segmenter, meta_mode: str = "all"
     """
     headings = heading_marks(doc)
     if not isinstance(segmenter, Annotating):
-        if markup.applies(doc):  # tags in a text document: the engine reads the text without them
+        if markup.applies(doc, segmenter):  # tags in a text document: the engine reads the text without them
             starts = markup.markup_starts(doc.text, segmenter.starts)
         else:
             starts = segmenter.starts(doc.text) if starts is None else starts

@@ -60,3 +60,13 @@ def test_a_lone_angle_bracket_is_not_markup(tmp_path):
     path.write_text("We know that a<b holds. Then b>a follows.\n", encoding="utf-8")
     units = records(run_cli("segment", "--engine", "rules", str(path), check=True).stdout)
     assert [u["text"] for u in units] == ["We know that a<b holds. ", "Then b>a follows.\n"]
+
+
+def test_lines_stay_lines_with_tags_in_them():
+    units = records(run_cli("segment", "--by", "line", str(POLICY), check=True).stdout)
+    text = POLICY.read_text(encoding="utf-8")
+    assert_tiles(text, units)
+    assert all("\n" not in u["text"].strip() for u in units)  # one line each, cut at no tag
+    # "include:<ul><li>Your name...</li>..." is one line of the file, and one unit
+    assert any(u["text"].startswith("We collect information you provide") and "<li>Payment" in u["text"]
+               for u in units)

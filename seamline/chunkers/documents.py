@@ -105,7 +105,7 @@ def _tile_starts(text: str, starts) -> "np.ndarray":
 
 def can_defer(doc: Document, segmenter) -> bool:
     """Whether a document's units can be left to DocumentGroup (no headings, pages or unit fields)."""
-    if isinstance(segmenter, Annotating) or heading_marks(doc) or block_marks(doc) or markup.applies(doc):
+    if isinstance(segmenter, Annotating) or heading_marks(doc) or block_marks(doc) or markup.applies(doc, segmenter):
         return False
     return not page_ranges(split_meta(doc.meta)[1].get("pages"))
 
