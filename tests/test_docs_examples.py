@@ -32,6 +32,9 @@ SKIPPED = {
     # (each Ray example starts a local Ray, about 15 s: this one is commands.md's without --num-cpus)
     'seamline pipe "segment --by sentence | chunk --max-tokens 512" docs/ reports/ --executor ray -o chunks.jsonl':
         "the same run as the --num-cpus 2 example in docs/commands.md, which runs",
+    'seamline pipe "segment --by sentence | chunk --max-tokens 512" docs/ reports/ --executor ray -o shards/':
+        "tests/test_ray.py writes shards through the command line on its local Ray "
+        "(test_shards_are_written_in_input_order_and_read_back)",
     "python -m seamline.sbd.train": "retrains the shipped sentence model (minutes); tests/test_sentences.py trains on held-out halves",
 }
 

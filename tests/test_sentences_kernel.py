@@ -95,7 +95,7 @@ def test_train_epoch_lowers_the_loss():
 
 
 # The vectorized NumPy path (the default below JIT_FROM_CHARS) against the compiled kernel.
-from conftest import read_jsonl, shared_path  # noqa: E402
+from conftest import SHARED_DATA, read_jsonl, shared_path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from test_sentences_vectorized import TEXTS, vectorized_starts  # noqa: E402
 
@@ -112,14 +112,21 @@ def test_vectorized_matches_compiled_on_random_text(text):
     assert vectorized_starts(model, text) == compiled_starts(model, text)
 
 
-def test_vectorized_matches_compiled_on_every_dev_sentence_file():
+def _dev_sentence_files() -> list[str]:
+    folder = SHARED_DATA / "sentences"  # (shared_path would skip the whole module at collection)
+    return sorted(p.name for p in folder.glob("*.jsonl")) if folder.is_dir() else ["(no shared data)"]
+
+
+# one test per file, so that a failure names the file
+@pytest.mark.parametrize("name", _dev_sentence_files())
+def test_vectorized_matches_compiled_on_every_dev_sentence_file(name):
+    path = shared_path("sentences", name)
     model = SentenceModel.load()
-    files = sorted(shared_path("sentences").glob("*.jsonl"))
-    assert files
-    for path in files:
-        for doc in read_jsonl(path):
-            text = doc["text"]
-            assert vectorized_starts(model, text) == compiled_starts(model, text), (path.name, doc.get("id"))
+    docs = list(read_jsonl(path))
+    assert docs
+    for doc in docs:
+        text = doc["text"]
+        assert vectorized_starts(model, text) == compiled_starts(model, text), (name, doc.get("id"))
 
 
 _models: list[SentenceModel] = []
