@@ -188,8 +188,8 @@ def check_shard_dir(directory: str, inputs: Sequence[str]) -> None:
                          "another directory")
 
 
-class TaskWorker:
-    """A Ray actor: the pipeline is built once, then runs one task per call.
+class PipelineWorker:
+    """A Ray actor that builds its pipeline (models, tokenizers, topic files) once.
 
     What it runs is set on a subclass (`bound`), not passed to the constructor:
     Ray keeps constructor arguments in its object store, where a restarted
@@ -198,7 +198,6 @@ class TaskWorker:
 
     stages: object = None
     out_format = "jsonl"
-    shard_dir: str | None = None
 
     def __init__(self):
         from seamline.api import Pipeline
@@ -206,6 +205,12 @@ class TaskWorker:
 
         self.pipeline = Pipeline(self.stages)
         self.encode = encoder(self.out_format)
+
+
+class TaskWorker(PipelineWorker):
+    """The actor of `run_files`: one task (a file, or a run of JSONL lines) per call."""
+
+    shard_dir: str | None = None
 
     def __call__(self, batch: dict) -> dict:
         rows: dict[str, list] = {k: [] for k in ("index", "path", "data", "error", "status", "shard", "size")}
@@ -234,17 +239,14 @@ def start(address: str | None = None, num_cpus: int | None = None, quiet: bool =
     `quiet` (the command line) keeps Ray's own log lines off standard error.
     """
     if quiet:
-        import logging
-
         # set before Ray Data is imported: it reads its log level once
         os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
-        logging.getLogger("ray").setLevel(logging.ERROR)
     ray = import_ray()
     if quiet:
         import logging
 
-        # Ray configures its loggers when imported; its notices (token authentication on
-        # a local cluster) are not the user's business on a command line that succeeded.
+        # Ray configures its loggers when imported, so their level is set after; its notices
+        # (token authentication on a local cluster) are not the user's business on a command line.
         logging.getLogger("ray").setLevel(logging.ERROR)
     if not ray.is_initialized():
         options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
@@ -328,19 +330,10 @@ def map_documents(dataset, stages, *, column: str | None = None, out_format: str
     return dataset.map_batches(worker, batch_format="pyarrow", compute=pool, num_cpus=1)
 
 
-class DocumentWorker:
-    """A Ray actor for `map_documents`: documents of a batch in, one row per record out."""
+class DocumentWorker(PipelineWorker):
+    """The actor of `map_documents`: documents of a batch in, one row per record out."""
 
-    stages: object = None
-    out_format = "jsonl"
     column: str | None = None
-
-    def __init__(self):
-        from seamline.api import Pipeline
-        from seamline.formats.writers import encoder
-
-        self.pipeline = Pipeline(self.stages)
-        self.encode = encoder(self.out_format)
 
     def __call__(self, batch) -> dict:
         if self.column is not None:

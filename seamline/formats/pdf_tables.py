@@ -98,13 +98,7 @@ def looks_like_table(grid: list[list[list[dict]]]) -> bool:
 
 def _cell_text(words: list[dict]) -> str:
     """A cell's words line by line, top to bottom and left to right, joined by spaces."""
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=_cy):
-        if lines and _cy(w) - _cy(lines[-1][0]) <= 0.5 * max(w["size"], 1.0):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return " ".join(_line_text(sorted(line, key=lambda w: w["x0"])) for line in lines)
+    return " ".join(_line_text(line) for line in _by_line(words))
 
 
 def _line_text(words: list[dict]) -> str:
@@ -196,7 +190,7 @@ def header_row(lines: list[list[dict]], columns: list[tuple[float, float]]) -> l
             mid = (w["x0"] + w["x1"]) / 2
             k = min(range(len(columns)), key=lambda c: max(columns[c][0] - mid, mid - columns[c][1], 0.0))
             cells[k].append(w)
-    return [" ".join(_line_text(line) for line in _by_line(c)) if c else "" for c in cells]
+    return [_cell_text(c) for c in cells]
 
 
 def _by_line(words: list[dict]) -> list[list[dict]]:
