@@ -208,4 +208,67 @@ def test_policy_with_blank_lines_capital_headings_and_subsections():
     assert by_start(u, "1.2 ")["path"] == ["PRIVACY NOTICE", "1.", "1.2"]
     # the title on the first line stays the root under the unnumbered headings further down
     assert by_start(u, "Data retention")["path"] == ["PRIVACY NOTICE", "Data retention"]
+    # "4." goes on from "3." at its place: the unnumbered headings between them do not take it as a child
+    assert by_start(u, "4. CONTACT")["path"] == ["PRIVACY NOTICE", "4."]
+    assert by_start(u, "Meadowbrook Outfitters LLC\n")["path"] == ["PRIVACY NOTICE", "4."]
     assert by_start(u, "Effective Date")["level"] != "heading"
+
+
+def test_us_code_sections_after_notes_and_run_on_lines():
+    """US Code text as the Office of the Law Revision Counsel lays it out (title 1, chapter 1,
+    public domain), with its notes: each section is one unit with its notes, a quoted section of
+    another Act inside a note ("“SEC. 3.") or "Section 2 of Pub. L." opens nothing, and a section
+    heading run onto the line of the previous section's source credit or repeal bracket (text
+    copied from a web page) still opens its section."""
+    u = units("uscode_notes", level="section")
+    assert [x["path"] for x in u] == [["Chapter 1"], *[["Chapter 1", f"§ {n}"] for n in range(1, 7)]]
+    assert u[1]["text"].rstrip().endswith("as referencing only to the provisions of that division.”\n"
+                                          "Section 2 of Pub. L. 86–70 provided that the phrase shall mean the 49 States.")
+    assert u[3]["text"].rstrip().endswith("(July 30, 1947, ch. 388, 61 Stat. 633.)")
+    assert u[4]["text"].startswith("§ 4. “Vehicle”")
+    assert u[5]["text"].startswith("[§ 5. Repealed.") and u[6]["text"].startswith("§ 6. Limitation")
+    # references in prose, even one ending a sentence ("as provided in § 4. The rest"), stay inside § 6
+    assert "§ 4. The rest" in u[6]["text"] and u[6]["text"].rstrip().endswith("64 Stat. 562.)")
+
+
+def test_us_code_section_numbers_with_several_letters():
+    """Title 42 numbers sections inserted between others with up to three letters (§ 300aa–1,
+    § 1395aaa): each is a section heading, and the family is still a statute."""
+    text = ("CHAPTER 6A—PUBLIC HEALTH SERVICE\n"
+            "§ 300aa–1. Establishment of program\n"
+            "The Secretary shall establish in the Department of Health and Human Services a National Vaccine Program.\n"
+            "(July 1, 1944, ch. 373, title XXI, § 2101, as added Pub. L. 99–660, title III, § 311(a), Nov. 14, 1986, "
+            "100 Stat. 3756.)\n"
+            "§ 300aa–2. Program responsibilities\n"
+            "(a) In general\nThe Director of the Program shall have the following responsibilities.\n"
+            "§ 1395aaa. Contract with a consensus-based entity regarding performance measurement\n"
+            "(a) Contract\nFor purposes of activities conducted under this chapter, the Secretary shall enter into a "
+            "contract.\n")
+    assert detect_family(text) == "statute"
+    spans = provision_spans(text, None, "section")
+    assert [f["path"][-1] for _, _, f in spans] == ["Chapter 6A", "§ 300aa–1", "§ 300aa–2", "§ 1395aaa"]
+    assert [text[start:end].split("\n")[0] for start, end, _ in spans][1:] == [
+        "§ 300aa–1. Establishment of program", "§ 300aa–2. Program responsibilities",
+        "§ 1395aaa. Contract with a consensus-based entity regarding performance measurement"]
+
+
+def test_terms_of_service_numbered_and_unnumbered_sections():
+    """Terms of service laid out as many sites do (written for the test): a title, a "Last updated"
+    line, numbered sections with titles in sentence case, 2.1 subsections, an (a)-(c) list, two
+    unnumbered headings in the middle, capitals for the liability clause and a contact block
+    ending in an e-mail address. The numbered sections after the unnumbered headings go on at
+    their own level, and the e-mail line under the address does not make the text hard-wrapped."""
+    u = units("terms_gapped")
+    assert detect_family(text_of("terms_gapped")) == "policy"
+    sections = [x for x in u if x["level"] == "section"]
+    assert [x["heading"] for x in sections] == [
+        "1. Accepting these Terms", "2. Your account", "3. Acceptable use", "4. Fees and payment",
+        "5. Termination", "6. Limitation of liability", "7. Contact"]
+    assert all(x["path"] == ["Terms of Service", x["heading"].split()[0]] for x in sections)
+    assert by_start(u, "2.2 You are")["path"] == ["Terms of Service", "2.", "2.2"]
+    assert by_start(u, "(b) upload")["path"] == ["Terms of Service", "3.", "(b)"]
+    assert by_start(u, "Reporting abuse")["level"] == "heading"
+    assert by_start(u, "Last updated")["level"] == "text"
+    assert by_start(u, "TO THE EXTENT")["path"] == ["Terms of Service", "6."]
+    contact = by_start(u, "Quillpost GmbH\n")
+    assert contact["path"] == ["Terms of Service", "7."] and contact["text"].rstrip().endswith("legal@quillpost.example")

@@ -16,7 +16,7 @@ SAMPLE = 40_000  # characters looked at; the start of a document shows its famil
 
 _SIGNALS: dict[str, list[tuple[re.Pattern, float]]] = {
     "statute": [
-        (re.compile(r"^\[?§§?\s?\d+[A-Za-z]?\.\s", re.M), 3),
+        (re.compile(r"^\[?§§?\s?\d+[A-Za-z]{0,3}(?:[\-\u2013]\d+[A-Za-z]{0,3})*\.\s", re.M), 3),
         (re.compile(r"^(?:SEC\.|Sec\.)\s+\d+\.", re.M), 3),
         (re.compile(r"^(?:TITLE|SUBCHAPTER|SUBTITLE)\s+[IVXLC\d]+", re.M), 3),
         (re.compile(r"^CHAPTER\s+\d+", re.M), 2),

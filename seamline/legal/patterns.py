@@ -54,6 +54,9 @@ ALL_LEVELS = sorted({name for names in FAMILY_LEVELS.values() for name in names}
 
 ROMAN = re.compile(r"^(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 _NUM = r"(?:\d+[A-Za-z]?|[IVXLC]+)"
+# A US Code section number: 107, 106a, 300aa-1, 1395aaa, 2000e-16a, 39.13 (up to three letters
+# after a number: title 42 numbers sections inserted between 300a and 300b as 300aa, 300aaa)
+_SECTION_NUMBER = r"\d+[A-Za-z]{0,3}(?:[.\-\u2013]\d+[A-Za-z]{0,3})*"
 # What may follow a heading's label: end of line, a dash or colon or period and
 # a title, or a capitalised title. Never a lowercase word (a reference in prose).
 _AFTER = r"(?=\s*$|\s*[.:\u2014\u2013\-]|\s+[^\sa-z])"
@@ -85,8 +88,8 @@ HEADING_RULES: list[HeadingRule] = [
     _rule("division", "statute", r"^DIVISION\s+(?P<n>[A-Z]|" + _NUM + r")" + _AFTER, "Division {n}"),
     # § 1. / § 1a. / [§ 3. Repealed] / §§ 1 to 5. / § 39.13 [Amended] / §39.13
     _rule("section", "statute",
-          r"^\[?(?P<sign>§§?)\s?(?P<n>\d+[A-Za-z]?(?:[.\-\u2013]\d+[A-Za-z]?)*"
-          r"(?:(?:,|\s+to|\s+through|\s+and)\s+\d+[A-Za-z]?(?:[.\-\u2013]\d+[A-Za-z]?)*)*)\.?"
+          r"^\[?(?P<sign>§§?)\s?(?P<n>" + _SECTION_NUMBER + r"(?:(?:,|\s+to|\s+through|\s+and)\s+" + _SECTION_NUMBER
+          + r")*)\.?"
           r"(?=\s*$|\s*\]|\s+[^\sa-z])", "§ {n}"),
     _rule("section", "statute", r"^(?:SEC\.|Sec\.|SECTION|Section)\s+(?P<n>\d+[A-Za-z]?(?:\.\d+)*)\.?" + _AFTER,
           "Section {n}"),

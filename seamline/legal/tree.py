@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from seamline.legal.patterns import (DEFINITION, ENUM, ENUM_LEVELS, FAMILY_LEVELS, FIRST_VALUES, HEADING_RULES,
-                                     MARKDOWN, enum_style, form_or_signature, roman_value, signatories)
+                                     MARKDOWN, ROMAN, enum_style, form_or_signature, roman_value, signatories)
 
 TERMINAL = tuple(".;:!?\u2014\u2013\"\u201d)]")
 # A line break right after one of these words is a reference continuing, not a new provision.
@@ -63,34 +63,64 @@ class _Open:
 class _State:
     family: str
     stack: list[_Open] = field(default_factory=list)
+    # enumerator style -> (its depth in the stack, its last value) when a heading closed it, so
+    # that "4." after an unnumbered heading that followed "3." goes back to the place of "3."
+    closed: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def path(self) -> tuple[str, ...]:
         return tuple(o.label for o in self.stack)
 
 
+# A section heading run onto the end of the previous line, after a source credit or a bracket
+# ("... 90 Stat. 2546.) § 108. Reproduction by libraries"): text taken from a web page or a PDF
+# loses the line break there. Checked against the section rule before it splits a line.
+_RUN_ON_SECTION = re.compile(r"(?<=\.\)|.\])\s+(?=\[?§)")
+_SECTION_RULE = next(rule for rule in HEADING_RULES if rule.level == "section")
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset of first non-space char, stripped content) of every line; blank lines have ''."""
+    """(offset of first non-space char, stripped content) of every line; blank lines have ''.
+
+    A line is cut before a section heading that follows a source credit on it (`_RUN_ON_SECTION`).
+    """
     out = []
     pos = 0
     for raw in text.split("\n"):
-        content = raw.strip()
-        lead = len(raw) - len(raw.lstrip()) if content else 0
-        out.append((pos + lead, content))
+        for start, piece in _pieces(raw):
+            content = piece.strip()
+            lead = len(piece) - len(piece.lstrip()) if content else 0
+            out.append((pos + start + lead, content))
         pos += len(raw) + 1
     return out
 
 
+def _pieces(line: str) -> list[tuple[int, str]]:
+    """(offset in the line, text) of the parts of a line, cut before run-on section headings."""
+    if "\u00a7" not in line:
+        return [(0, line)]
+    cuts = [m.end() for m in _RUN_ON_SECTION.finditer(line) if _SECTION_RULE.regex.match(line[m.end():])]
+    edges = [0, *cuts, len(line)]
+    return [(a, line[a:b]) for a, b in zip(edges, edges[1:])]
+
+
 def _is_wrapped(lines: list[tuple[int, str]]) -> bool:
-    """Hard-wrapped text: many lines end mid-sentence and the next goes on in lowercase."""
+    """Hard-wrapped text: many lines end mid-sentence and the next goes on in lowercase.
+
+    An e-mail address or a web address under a line is no continuation (the last lines of a
+    contact block: "Germany" over "legal@quillpost.example"), and one continuation is not enough.
+    """
     soft = total = 0
     prev = ""
     for _, content in lines:
         if prev and content:
             total += 1
-            if not prev.endswith(TERMINAL) and content[0].islower():
+            if not prev.endswith(TERMINAL) and content[0].islower() and not _ADDRESS_WORD.match(content):
                 soft += 1
         prev = content
-    return total >= 4 and soft >= 0.15 * total
+    return total >= 4 and soft >= 2 and soft >= 0.15 * total
+
+
+_ADDRESS_WORD = re.compile(r"^\S*(?:@|://|www\.)")
 
 
 def _has_paragraph_gaps(lines: list[tuple[int, str]]) -> bool:
@@ -235,7 +265,9 @@ class Parser:
                 rank = rank // 2
             # enumerators never contain a heading; headings close deeper headings
             while state.stack and (state.stack[-1].style is not None or state.stack[-1].rank >= rank):
-                state.stack.pop()
+                gone = state.stack.pop()
+                if gone.style is not None:
+                    state.closed[gone.style] = (len(state.stack), gone.value or "")
             state.stack.append(_Open(label, level, rank, None, None))
             return Block(offset, level, state.path(), heading, True, rank), ("title" if label_only else None)
         m = ENUM.match(line)
@@ -244,7 +276,8 @@ class Parser:
             if placed is not None:
                 level, rank, label = placed
                 rest = line[m.end():].strip()
-                return Block(offset, level, state.path(), _caption(label, rest), False, rank), (
+                return Block(offset, level, state.path(), _caption(label, rest, self.family == "policy"), False,
+                             rank), (
                     "text" if not rest else None)
         d = DEFINITION.match(line)
         if d:
@@ -267,6 +300,8 @@ class Parser:
             return None  # "(5)" out of nowhere in wrapped prose: a number, not a provision
         if open_index is None and kind == "dot" and style in ("dot-upper", "dot-lower") and value not in ("A", "a"):
             return None  # "B. Smith": an initial, not the start of a list
+        if open_index is None:
+            _return_to_list(state, style, value)
         level = self.enum_names.get(style, "item")
         self._push_enum(state, style, value, label, level)
         return level, state.stack[-1].rank, label
@@ -297,6 +332,32 @@ class Parser:
             if item.style == style:
                 return style, value
         return style, value
+
+
+def _return_to_list(state: _State, style: str, value: str) -> None:
+    """Close unnumbered headings that came between "3." and "4.": the list goes on at its old place.
+
+    Only headings without a number ("Data retention" in a policy whose sections are
+    numbered) are closed, and only for the next value of the list; a numbered heading
+    (ARTICLE II, CHAPTER 2) between them keeps the list under it.
+    """
+    depth, last = state.closed.get(style, (-1, ""))
+    if depth < 0 or depth > len(state.stack) or not _follows(last, value):
+        return
+    if all(item.level == "heading" and item.style is None for item in state.stack[depth:]):
+        del state.stack[depth:]
+
+
+def _follows(previous: str, value: str) -> bool:
+    """Whether `value` is the next enumerator after `previous`: 4 after 3, (c) after (b), 2.4 after 2.3."""
+    a, b = previous.rstrip(".").split(".")[-1], value.rstrip(".").split(".")[-1]
+    if previous.rstrip(".").split(".")[:-1] != value.rstrip(".").split(".")[:-1]:
+        return False
+    if a.isdigit() and b.isdigit():
+        return int(b) == int(a) + 1
+    if ROMAN.match(a.lower()) and ROMAN.match(b.lower()) and len(a) + len(b) > 2:
+        return roman_value(b) == roman_value(a) + 1
+    return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
 
 
 _NOT_A_HEADING = re.compile(r"^(?:last (?:updated|modified|revised)|effective(?: date)?|updated|date)\b|@|https?://|"
@@ -347,7 +408,11 @@ def _short_plain(line: str) -> bool:
             and not ENUM.match(line) and not line.startswith(("-", "*", "\u2022")) and not _DATE_LINE.match(line))
 
 
-def _caption(label: str, rest: str) -> str:
+def _caption(label: str, rest: str, sentence_case: bool = False) -> str:
+    """The heading of a numbered provision: its label and the caption or title after it.
+
+    With `sentence_case` (policies) a short title in sentence case counts ("4. Fees and payment").
+    """
     m = CAPTION.match(rest)
     if m:
         caption = (m.group(1) or m.group(2)).strip()
@@ -356,7 +421,7 @@ def _caption(label: str, rest: str) -> str:
         # "(a) In general.—" is a caption as written; "(a) Each order. ..." only if Title Cased
         if words and len(words) <= 12 and (m.group(1) or capitalised >= 0.6 * len(words)):
             return f"{label} {caption}"
-    if rest and _titled(rest):
+    if rest and (_titled(rest) or (sentence_case and _sentence_heading(rest))):
         return f"{label} {rest}"
     return label
 
