@@ -19,15 +19,18 @@ segment but the first, micro over the documents of a set):
 
 Topics (Pk over the gold sentences, segeval's window; lower is better; mean over
 the documents of a set), scored on the gold sentences (meta.sentence_spans):
-  in-sample  the default of `segment --by topic` (bayes, prior weight MU and
-             sentence-end discount RHO as shipped, tuned on these sets);
-  CV         bayes with (MU, RHO) chosen on the other folds (5 folds by document
-             id over the three sets together; the objective gives each set equal
-             weight). The nine multi-coder documents are nine coders' readings of
-             one poem, so for that set the fold holds out a coder, not the text.
+  in-sample  the default of `segment --by topic` (bayes, with the prior weight MU,
+             the sentence-end discount RHO, the length power and cap of the
+             prior as shipped, chosen on these sets);
+  CV         bayes with (MU, RHO, LENGTH_POWER, LENGTH_CAP) chosen on the other
+             folds (5 folds by document id over the three sets together; the
+             objective gives each set equal weight). The nine multi-coder documents
+             are nine coders' readings of one poem, so for that set the fold holds
+             out a coder, not the text.
   peers      NLTK's TextTilingTokenizer (one sentence a paragraph), no boundary at
-             all, even spacing and random boundaries with the gold number of
-             segments, and seamline's previous default (tiling, own threshold).
+             all, a boundary before every unit, even spacing and random boundaries
+             with the gold number of segments, and seamline's previous default
+             (tiling, own threshold).
 
 Paragraphs and legal structure (boundary F1): hand-written rules, nothing
 trained; they were written with these DEV sets in view, so only the in-sample
@@ -56,7 +59,11 @@ SENTENCE_PEERS = ["pysbd", "spacy", "nupunkt", "syntok"]
 TOPIC_SETS = ["choi", "manifesto", "multicoder_fournier"]
 MU_GRID = [0.6, 0.9, 1.2, 1.5, 1.8, 2.4, 3.0, 4.0]
 RHO_GRID = [0.0, 0.5, 1.0]
-GRID = [(mu, rho) for mu in MU_GRID for rho in RHO_GRID]
+POWER_GRID = [0.0, 0.2, 0.4, 0.6]
+CAP_GRID = [2000, 4000, math.inf]
+# the cap means nothing at power 0: one entry there
+GRID = [(mu, rho, power, cap) for mu in MU_GRID for rho in RHO_GRID for power in POWER_GRID for cap in CAP_GRID
+        if power or cap == math.inf]
 TOPIC_FOLDS = 5
 
 
@@ -114,22 +121,25 @@ class BayesDoc:
     """A document's span charges, computed once, so the priors can be varied cheaply."""
 
     def __init__(self, sentences: list[str]):
-        from seamline.topics.bayes import WINDOW, BayesScorer, end_weights
+        from seamline.topics.bayes import WINDOW, BayesScorer, end_weights, token_arrays
         scorer = BayesScorer(mu=1.0)
         self.windows = []
         for lo in range(0, len(sentences), WINDOW):
             part = sentences[lo:lo + WINDOW]
             if len(part) >= 2:
-                charge, unit_prior = scorer.cohesion_charges(part)
-                self.windows.append((lo, charge, unit_prior, end_weights(part, 1.0)))
+                charge, _ = scorer.cohesion_charges(part)
+                tokens = int(token_arrays(part)[1][-1])
+                self.windows.append((lo, charge, tokens, end_weights(part, 1.0)))
 
-    def starts(self, mu: float, rho: float) -> list[int]:
-        """The optimum of bayes with segment prior `mu` and sentence-end discount `rho` (see bayes.end_weights)."""
+    def starts(self, mu: float, rho: float, power: float, cap: float) -> list[int]:
+        """The optimum of bayes with segment prior `mu`, sentence-end discount `rho` (see
+        bayes.end_weights) and the prior's length factor (power, cap; see bayes.segment_prior)."""
         from seamline.kernels.topics import min_cost_segmentation
+        from seamline.topics.bayes import segment_prior
         out = []
-        for lo, charge, unit_prior, weights in self.windows:
+        for lo, charge, tokens, weights in self.windows:
             n = charge.shape[0]
-            prior = mu * unit_prior
+            prior = segment_prior(mu, tokens, n, power, cap)
             if weights is not None:  # weights at rho 1: 1 inside a sentence, -1 (verse) or 0 at a sentence end
                 charge = charge + prior * np.where(weights > 0, 1.0, weights * rho)[np.newaxis, :]
             out += [lo + int(i) for i in min_cost_segmentation(charge, prior, 0, 1, n)]
@@ -141,7 +151,7 @@ def topics() -> None:
     from nltk.corpus import stopwords
     from nltk.tokenize.texttiling import TextTilingTokenizer
     from seamline.topics import TOPIC_DEFAULT, get_scorer
-    from seamline.topics.bayes import MU, RHO
+    from seamline.topics.bayes import LENGTH_CAP, LENGTH_POWER, MU, RHO
     from seamline.topics.decide import decide
 
     tt = TextTilingTokenizer(stopwords=stopwords.words("english"))
@@ -150,7 +160,7 @@ def topics() -> None:
     print(f"bayes charges for {sum(len(v) for v in docs.values())} documents ...", file=sys.stderr)
     charges = {name: [BayesDoc(s) for _, s, _ in items] for name, items in docs.items()}
     # Pk of every document under every (prior, sentence-end discount) on the grid
-    grid = {name: np.array([[pk(ref, c.starts(mu, rho), len(s)) for mu, rho in GRID]
+    grid = {name: np.array([[pk(ref, c.starts(*setting), len(s)) for setting in GRID]
                             for (_, s, ref), c in zip(items, charges[name])])
             for name, items in docs.items()}
     folds = {name: np.array([fold_of(i) for i, _, _ in items]) for name, items in docs.items()}
@@ -164,20 +174,21 @@ def topics() -> None:
         for name in TOPIC_SETS:
             held = folds[name] == fold
             cv[name][held] = grid[name][held, best]
-    in_sample = GRID.index((MU, RHO)) if (MU, RHO) in GRID else None
+    shipped = (MU, RHO, LENGTH_POWER, LENGTH_CAP)
+    in_sample = GRID.index(shipped) if shipped in GRID else None
 
     print("\n## Topics: Pk on DEV (lower is better)\n")
-    print(f"Default: `segment --by topic` = {TOPIC_DEFAULT}, MU = {MU}, RHO = {RHO}; CV chose (MU, RHO) = "
-          + ", ".join(f"({m}, {r})" for m, r in chosen) + f" in its {TOPIC_FOLDS} folds.\n")
+    print(f"Default: `segment --by topic` = {TOPIC_DEFAULT}, (MU, RHO, LENGTH_POWER, LENGTH_CAP) = {shipped}; "
+          "CV chose " + ", ".join(str(c) for c in chosen) + f" in its {TOPIC_FOLDS} folds.\n")
     columns = [f"{TOPIC_DEFAULT} in-sample", f"{TOPIC_DEFAULT} CV (honest)", "NLTK TextTiling", "no boundary",
-               "even spacing (gold K)", "random (gold K)", "tiling, own threshold"]
+               "every unit", "even spacing (gold K)", "random (gold K)", "tiling, own threshold"]
     print("| set | docs | " + " | ".join(columns) + " |")
     print("|---|---:|" + "---:|" * len(columns))
     tiling = get_scorer("tiling")
     for name, items in docs.items():
         row = {columns[0]: grid[name][:, in_sample].mean() if in_sample is not None else math.nan,
                columns[1]: cv[name].mean()}
-        nl, none, even, rand, til = [], [], [], [], []
+        nl, none, every, even, rand, til = [], [], [], [], [], []
         rng = np.random.default_rng(0)
         for _, s, ref in items:
             n = len(s)
@@ -186,12 +197,13 @@ def topics() -> None:
             except ValueError:  # NLTK fails on very short texts: no boundary
                 nl.append(pk(ref, [], n))
             none.append(pk(ref, [], n))
+            every.append(pk(ref, list(range(1, n)), n))
             k = len(ref) + 1
             even.append(pk(ref, sorted({round(n * j / k) for j in range(1, k)} - {0}), n))
             rand.append(pk(ref, sorted(rng.choice(np.arange(1, n), size=min(len(ref), n - 1),
                                                   replace=False).tolist()), n))
             til.append(pk(ref, decide(tiling.score(s), "threshold"), n))
-        for col, vals in zip(columns[2:], [nl, none, even, rand, til]):
+        for col, vals in zip(columns[2:], [nl, none, every, even, rand, til]):
             row[col] = float(np.mean(vals))
         print(f"| {name} | {len(items)} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |")
 

@@ -168,3 +168,31 @@ def test_wrapped_prose_and_lists_get_no_discount_at_sentence_ends():
     assert set(end_weights(items, rho=1.0)) == {0.0, 1.0}
     verse = VERSE.splitlines(keepends=True)
     assert -1.0 in end_weights(verse, rho=1.0)
+
+
+def test_segment_prior_grows_with_the_document_up_to_the_cap():
+    """The prior per segment: Utiyama & Isahara's log(tokens) (in a unit's share of the tokens)
+    times (tokens / 1000) ** 0.4, the tokens counted up to 2,000; beyond that only log(tokens) grows."""
+    import math
+    from seamline.topics.bayes import LENGTH_CAP, segment_prior
+    per_token = [segment_prior(1.0, t, t) / math.log(t) for t in (250, 500, 1000, 2000, 8000)]
+    assert per_token[0] < per_token[1] < per_token[2] == 1.0 < per_token[3]
+    assert per_token[3] == per_token[4] == (LENGTH_CAP / 1000) ** 0.4
+    assert segment_prior(1.8, 1000, 50, power=0.0) == 1.8 * math.log(1000) * 50 / 1000
+
+
+def test_regression_guard_length_prior_on_short_choi_documents():
+    """A regression guard (the constants were chosen on Choi DEV among others): on Choi's
+    documents of 3-5 sentence segments, the shortest, the log(tokens) prior alone finds too few
+    topics; the prior that grows with the document finds more of them and scores better."""
+    docs = [d for d in read_jsonl(shared_path("topics", "choi.dev.jsonl")) if "/3-5/" in d["id"]][:30]
+    assert len(docs) == 30
+
+    class FlatPrior(BayesScorer):
+        def cohesion_charges(self, texts):
+            from seamline.topics.bayes import segment_prior, token_arrays
+            charge, _ = super().cohesion_charges(texts)
+            return charge, segment_prior(self.mu, int(token_arrays(texts)[1][-1]), len(texts), power=0.0)
+
+    grown, flat = choi_pks(docs, BayesScorer())[0], choi_pks(docs, FlatPrior())[0]
+    assert grown < flat - 0.02, (grown, flat)

@@ -8,8 +8,18 @@ density of the span (rank-matrix block sum / length ** POWER, the quantity the
 `c99` method maximises). The segmentation minimising the summed charge plus a
 description-length prior of MU * log(tokens) (same scaling) per segment is
 found by dynamic programming; with `--segments K` the prior is dropped and
-exactly K segments are placed. Every constant but RHO was tuned on the Choi
-DEV set (460 documents; see docs/topics.md).
+exactly K segments are placed.
+
+Utiyama & Isahara's prior grows only as log(tokens), but the likelihood a
+spurious split gains grows with the words on each side of it, so short
+documents got too few segments and long ones too many. The prior is therefore
+also scaled by (tokens / LENGTH_REF) ** LENGTH_POWER, with the tokens counted up
+to LENGTH_CAP (a few pages): below it a shorter document needs less evidence per
+topic, above it the prior is Utiyama & Isahara's again, so a book is not pushed
+towards a handful of topics. MU, RHO, LENGTH_POWER and LENGTH_CAP were chosen
+by cross-validation over the DEV documents of the three topic sets
+(benchmarks/accuracy.py); BETA, LAMBDA, POWER and the mask were tuned on the
+whole Choi DEV set (docs/topics.md).
 
 Line units (verse, or text cut with `--engine newline`): when fewer than half
 of the units end a sentence, a topic does not start in the middle of a
@@ -41,7 +51,17 @@ POWER = 0.8     # length exponent of the density
 RADIUS = 3      # C99 rank mask radius (7 x 7)
 MU = 1.8        # segments cost MU * log(tokens) each (Utiyama & Isahara use 1 on raw likelihoods)
 RHO = 1.0       # line units: a boundary at a sentence end is RHO priors cheaper (cross-validated, docs/topics.md)
+LENGTH_POWER = 0.4   # the prior grows as (tokens / LENGTH_REF) ** LENGTH_POWER (cross-validated)
+LENGTH_REF = 1000    # content tokens at which that factor is 1
+LENGTH_CAP = 2000    # tokens beyond this do not raise it further (cross-validated)
 WINDOW = 2000   # longer documents are scored in windows of this many sentences
+
+
+def segment_prior(mu: float, tokens: int, units: int, power: float = LENGTH_POWER,
+                  cap: float = LENGTH_CAP) -> float:
+    """The charge of one more segment, in the charges' units (a unit's share of the tokens)."""
+    tokens = max(tokens, 2)
+    return mu * math.log(tokens) * units / tokens * (min(tokens, cap) / LENGTH_REF) ** power
 
 
 def token_arrays(texts: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
@@ -118,7 +138,7 @@ class BayesScorer:
         charge = segment_costs(terms, start, vocab, self.beta) * scale
         rank = rank_matrix(cosine_matrix(*term_matrix(texts, "count")), RADIUS)
         charge -= self.lam * block_density(rank, POWER)
-        return charge, self.mu * math.log(max(len(terms), 2)) * scale
+        return charge, segment_prior(self.mu, len(terms), n)
 
     def score(self, texts: list[str]) -> Scores:
         n = len(texts)
