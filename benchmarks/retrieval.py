@@ -10,7 +10,8 @@ chunkings: recall, precision and IoU of the reference characters among the
 retrieved ones, averaged over questions (seamline.evaluation.retrieval).
 
 Chunkers: seamline's pack (the default of `seamline chunk`), fill, fixed, recursive, legal,
-optimal and score (units scored by TextTiling; `segment | score | chunk`),
+fill and legal with headings as context (`--with-headings` over `segment --by legal`
+units: BM25 reads each chunk's context and text, and the budget bounds both), optimal and score (units scored by TextTiling; `segment | score | chunk`),
 bayes (the same with the Bayes scorer), and perplexity with the language model
 (Meta-Chunking's rule under SmolLM2, `score --method perplexity --model
 smollm2 | chunk --strategy score --threshold 0`); the peers chonkie
@@ -72,9 +73,11 @@ def load(limit: int | None, shortest: bool = False, spread_under: int | None = N
 
 # -- chunkers: each maps (text, budget) to sorted (start, end) character spans -------------------
 
-def seamline_chunker(strategy: str, scorer: str | None = None):
+def seamline_chunker(strategy: str, scorer: str | None = None, **options):
     """As `seamline chunk --strategy S`, or `segment | score --method M | chunk --strategy S` with a scorer
-    (`method` or `method:model`); the language model's perplexity cuts at its own boundaries (--threshold 0)."""
+    (`method` or `method:model`); the language model's perplexity cuts at its own boundaries (--threshold 0).
+    `options` go to the chunk stage (e.g. with_headings=True, by="legal"); a chunk's context, when it has
+    one, comes third in its tuple: BM25 reads context and text, as a retriever would be given them."""
     from seamline.formats import Item
     from seamline.stages import Chunk, Score, Segment, chain
 
@@ -88,9 +91,10 @@ def seamline_chunker(strategy: str, scorer: str | None = None):
 
     def chunk(text: str, budget: int):
         if budget not in stages:
-            stages[budget] = front + [Chunk(max_tokens=budget, strategy=strategy, threshold=threshold)]
+            stages[budget] = front + [Chunk(max_tokens=budget, strategy=strategy, threshold=threshold, **options)]
         items = [Item({"id": "d", "text": text}, "<bench>", 1)]
-        return [(c["start"], c["end"]) for recs in chain(stages[budget], items) for c in recs]
+        return [(c["start"], c["end"], c["context"]) if c.get("context") else (c["start"], c["end"])
+                for recs in chain(stages[budget], items) for c in recs]
     return chunk
 
 
@@ -159,10 +163,11 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
             continue
         text = doc["text"]
         t0 = time.perf_counter()
-        spans = sorted(chunk(text, budget))
+        found = sorted(chunk(text, budget))
         spent += time.perf_counter() - t0
-        pieces = [text[s:e] for s, e in spans]
-        counts = counter.count_many(pieces)
+        spans = [c[:2] for c in found]
+        pieces = [c[2] + "\n" + text[c[0]:c[1]] if len(c) > 2 else text[c[0]:c[1]] for c in found]
+        counts = counter.count_many(pieces)  # context and text: what --max-tokens bounds
         shape["chunks"] += len(spans)
         shape["fill"] += [n / budget for n in counts[:-1]]  # a document's last chunk holds what is left
         cuts = [s for s, _ in spans[1:]]
@@ -330,6 +335,8 @@ def main() -> None:
     ap.add_argument("--no-speed", action="store_true", help="skip the language model's speed run")
     ap.add_argument("--speed-only", action="store_true", help="only the language model's speed run")
     ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
+    ap.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                    help="only the chunkers whose names contain one of these words (e.g. pack 'chonkie Token')")
     ap.add_argument("--lm", default="smollm2")
     ap.add_argument("--lm-only", action="store_true", help="skip the table over all contracts")
     ap.add_argument("--moc-docs", type=int, default=1, help="MoC's metrics on the first N of those contracts")
@@ -355,8 +362,13 @@ def main() -> None:
         "seamline optimal": seamline_chunker("optimal", "tiling"),
         "seamline score (tiling)": seamline_chunker("score", "tiling"),
         "seamline score (bayes)": seamline_chunker("score", "bayes"),
+        # headings as context (BM25 reads context + text; the context counts against the budget)
+        "seamline fill (legal units, headings)": seamline_chunker("fill", by="legal", with_headings=True),
+        "seamline legal (headings)": seamline_chunker("legal", with_headings=True),
     }
     chunkers.update(peer_chunkers())
+    if args.only:
+        chunkers = {n: c for n, c in chunkers.items() if any(w in n for w in args.only)}
     docs, questions = load(args.docs)
     if args.half:
         docs = docs[0 if args.half == "A" else 1::2]

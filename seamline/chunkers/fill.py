@@ -1,27 +1,38 @@
 """`--strategy fill`: chunks as full as the budget allows, each ending at the best boundary near its end.
 
-A chunk ends at the last unit boundary that fits when the chunk then holds at
-least FULL of the budget (95%). Otherwise it goes on into the next unit and
-ends at the last clause end (after a comma, semicolon, colon, dash or closing
-bracket) that fits and reaches FULL, else at the last word end that fits, and
-the next chunk starts there. A word longer than the budget is cut at token
+Where a chunk from x ends, the first of these that exists (each one fits):
+the last paragraph start (after a blank line) if the chunk then holds at
+least PARAGRAPH_FULL of the budget (80%); the last unit end (a sentence end,
+by default) if it reaches FULL (99%); otherwise the chunk goes on into the
+next unit and ends at its last clause end (after a comma, semicolon, colon,
+dash or closing bracket) that reaches FULL, else at its last word end. The
+next chunk starts there. A word longer than the budget is cut at token
 boundaries. A code block or table (units of kind `code` or `table`) and a
 heading are never entered this way: a block is cut only where it is over the
 budget, at line ends. As with `pack`, a chunk that would end with a heading
 (a unit that holds just a heading a reader found) ends before it instead, so
 the heading opens its section's chunk, as long as something else stays in the chunk.
 
+With `--with-headings` (units that name headings: `segment --by legal`, or a
+reader's headings) each chunk's text gets the room its own context leaves, so
+the chunk is full with its context counted, instead of every chunk giving up
+the room of the document's longest context.
+
 Why: with a retriever that returns K chunks, recall follows the text the K
-chunks hold. Greedy packing of whole sentences leaves on average 8% of a
-512-token budget unused on contracts whose sentences run to a hundred tokens
-and more, and so needs more chunks for the same text (benchmarks/retrieval.py,
-docs/quality.md). Fixed token windows fill the budget but cut inside words and
-sentences everywhere; `fill` cuts inside a sentence only where the sentence
-ends would waste more than 5% of the budget, and then at a clause or word end.
+chunks hold: greedy packing of whole sentences leaves on average 8% of a
+512-token budget unused on contracts, whose sentences run to a hundred tokens
+and more (benchmarks/retrieval.py, docs/quality.md). And the first chunk a
+retriever returns is more often the evidence when chunks follow the
+document's structure (paragraphs, provisions). Ending at a paragraph start
+when one is near (within 20% of the budget) and otherwise filling to a word
+end is the balance of the two that BM25 recall on the CUAD contracts picked
+(averaged over nine budgets, on half of the contracts; the other half and the
+issue's budgets are reported in docs/quality.md).
 """
 from __future__ import annotations
 
 import bisect
+import re
 
 from seamline.chunkers.cuts import clause_cuts, word_cuts
 from seamline.chunkers.options import ChunkOptions
@@ -30,7 +41,10 @@ from seamline.errors import InputError
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
 
-FULL = 0.95
+FULL = 0.99
+PARAGRAPH_FULL = 0.8
+CONTEXT_SHARE = 0.5  # at most this share of the budget goes to a chunk's context (as with the other strategies)
+_PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")  # searched in the text just before a position
 
 
 def last_fitting(count, x: int, candidates: list[int], budget: int, first: int = 0) -> int:
@@ -58,8 +72,11 @@ def last_fitting(count, x: int, candidates: list[int], budget: int, first: int =
     return lo
 
 
-def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int, int, int]]:
-    """(start, end, tokens) chunks that tile the text, none over budget, each ending as described above."""
+def fill_plan(view: DocView, budget: int, full: float | None = None, room=None) -> list[tuple[int, int, int]]:
+    """(start, end, tokens) chunks that tile the text, none over budget, each ending as described above.
+    `room(x)`: the tokens left for the text of a chunk that starts at x (the budget less its context).
+    `full`: FULL unless given."""
+    full = FULL if full is None else full
     text, n = view.text, len(view.text)
     if n == 0:
         return [(0, 0, 0)]
@@ -73,11 +90,18 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
     out: list[tuple[int, int, int]] = []
     x = 0
     while x < n:
+        if room is not None:
+            budget = room(x)
+            floor = full * budget
         at = bisect.bisect_right(positions, x)
         k = last_fitting(count, x, positions, budget, at)
         end = positions[k] if k >= at else x
         nxt = positions[k + 1] if end < n else n
-        if end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):
+        para = _last_paragraph(text, positions, at, k, x, PARAGRAPH_FULL * budget, count) \
+            if end < n and k >= at else None
+        if para is not None:
+            end = para
+        elif end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):
             end = _inside_next(view, x, end, nxt, budget, floor, count)
         while end in heading_ends and end < n and _heading_start(positions, end) > x:
             end = _heading_start(positions, end)
@@ -90,6 +114,15 @@ def fill_plan(view: DocView, budget: int, full: float = FULL) -> list[tuple[int,
         out.append((x, end, tokens))
         x = end
     return out
+
+
+def _last_paragraph(text: str, positions: list[int], at: int, k: int, x: int, floor: float, count) -> int | None:
+    """The last paragraph start among positions[at..k] if the chunk from x to it holds at least `floor` tokens."""
+    for i in range(k, at - 1, -1):
+        p = positions[i]
+        if _PARAGRAPH_START.search(text, max(0, p - 64), p):
+            return p if count(x, p) >= floor else None
+    return None
 
 
 def _heading_start(positions: list[int], end: int) -> int:
@@ -113,4 +146,43 @@ def _inside_next(view: DocView, x: int, end: int, nxt: int, budget: int, floor: 
 
 
 def fill_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
-    return chunk_with_overlap(DocView(group, tokenizer), options, fill_plan)
+    view = DocView(group, tokenizer)
+    context = _context(view, tokenizer, options) if options.with_headings else None
+    if context is None:
+        recs = chunk_with_overlap(view, options, fill_plan)
+        if options.with_headings:
+            for rec in recs:
+                rec["context"] = ""
+        return recs
+    from seamline.chunkers.headings import SEPARATOR, count_with
+
+    def reserve(x: int) -> int:
+        ctx = context(x)
+        return tokenizer.count(ctx + SEPARATOR) if ctx else 0
+    recs = chunk_with_overlap(view, options, lambda v, b: fill_plan(v, b, room=lambda x: b - reserve(x)))
+    for rec in recs:  # the bound holds for context and text together: outer headings go first if need be
+        lines = context(rec["start"] - view.offset).split(SEPARATOR)
+        while lines and count_with(tokenizer, SEPARATOR.join(lines), rec["text"]) > options.max_tokens:
+            lines.pop(0)
+        rec["context"] = SEPARATOR.join(lines)
+        if rec["context"]:
+            rec["tokens"] = count_with(tokenizer, rec["context"], rec["text"])
+    return recs
+
+
+def _context(view: DocView, tokenizer: Tokenizer, options: ChunkOptions):
+    """x -> the context of a chunk that starts at offset x, or None when the units name no headings."""
+    from seamline.chunkers.headings import HeadingContext
+    from seamline.chunkers.documents import DocumentGroup
+
+    if isinstance(view.group, DocumentGroup):
+        return None
+    units = view.group.units
+    headings = HeadingContext(units, tokenizer, int(CONTEXT_SHARE * (options.max_tokens - options.overlap)))
+    if not headings.headings:
+        return None
+
+    def at(x: int) -> str:
+        unit = units[view.unit_at(x)]
+        return headings(tuple(unit.get("path") or ()), x + view.offset)
+    return at

@@ -12,7 +12,7 @@ from seamline.streams import Groups
 from seamline.tokenizers import ANCHOR_SAFE_PATTERNS, TiktokenTokenizer, Tokenizer
 
 # Strategies that put `context` into their chunks themselves (--with-headings).
-OWN_HEADINGS = ("legal",)
+OWN_HEADINGS = ("legal", "fill")
 
 # Documents counted ahead of the one being chunked, each on its own thread (two
 # ahead kept both cores busy on the corpus benchmark; one left one idle).
