@@ -186,6 +186,12 @@ def test_policy_as_extracted_from_a_web_page():
     updated = next(x for x in u if x["text"].startswith("Last Updated"))
     assert updated["level"] != "heading" and updated["path"] == ["Privacy Policy"]
     assert by_start(u, "3. How we use")["path"] == ["Privacy Policy", "3."]
+    # a heading in sentence case between two paragraphs is a heading here too, and the numbered
+    # sections after it go on at their own level
+    cookies = by_start(u, "Cookies and similar technologies")
+    assert cookies["level"] == "heading" and cookies["path"] == ["Privacy Policy", "Cookies and similar technologies"]
+    assert by_start(u, "We use cookies")["path"] == ["Privacy Policy", "Cookies and similar technologies"]
+    assert by_start(u, "4. Sharing")["path"] == ["Privacy Policy", "4."]
 
 
 def test_policy_with_blank_lines_capital_headings_and_subsections():
@@ -272,3 +278,20 @@ def test_terms_of_service_numbered_and_unnumbered_sections():
     assert by_start(u, "TO THE EXTENT")["path"] == ["Terms of Service", "6."]
     contact = by_start(u, "Quillpost GmbH\n")
     assert contact["path"] == ["Terms of Service", "7."] and contact["text"].rstrip().endswith("legal@quillpost.example")
+
+
+def test_hard_wrapped_policy_lines_are_no_sentence_case_headings():
+    """A policy wrapped at a fixed width (text from a PDF): a line that happens to start with a
+    capital, end without punctuation and sit between lines ending sentences is the middle of a
+    paragraph, not a heading, so no unit starts there."""
+    text = ("Privacy Policy\n"
+            "We collect the details you give us when you sign up and the\n"
+            "data your device sends when the app is open. We keep it safe.\n"
+            "We also use the details you give us for\n"
+            "Marketing only when you have agreed to it and for nothing else.\n"
+            "You can change your mind at any time in the settings of the\n"
+            "app, and we will stop within a day.\n")
+    assert detect_family(text) == "policy"
+    starts = [text[s:e].split("\n")[0] for s, e, _ in provision_spans(text, "policy")]
+    assert "We also use the details you give us for" not in starts
+    assert "Marketing only when you have agreed to it and for nothing else." not in starts

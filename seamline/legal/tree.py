@@ -375,6 +375,7 @@ def policy_line_roles(lines: list[tuple[int, str]]) -> tuple[set[str], set[str]]
     """
     standalone, address = set(), set()
     contents = [c for _, c in lines]
+    one_paragraph_a_line = not _has_paragraph_gaps(lines) and not _is_wrapped(lines)
     for i, c in enumerate(contents):
         if not c:
             continue
@@ -382,10 +383,21 @@ def policy_line_roles(lines: list[tuple[int, str]]) -> tuple[set[str], set[str]]
         after = contents[i + 1] if i + 1 < len(contents) else ""
         if not before and not after and _sentence_heading(c):
             standalone.add(c)
+        elif one_paragraph_a_line and i and _between_paragraphs(before, c, after):
+            standalone.add(c)
         if (_short_plain(c) and (_short_plain(before) or _short_plain(after))
                 and not (after and _sentence_heading(c) and not _short_plain(after))):
             address.add(c)
     return standalone, address
+
+
+def _between_paragraphs(before: str, line: str, after: str) -> bool:
+    """In text with one paragraph a line and no blank lines (a web page's text), a heading in
+    sentence case sits between a paragraph that ends a sentence and a longer paragraph that
+    ends one too ("Cookies and similar technologies" between two paragraphs)."""
+    return (_sentence_heading(line) and before.endswith((".", "!", "?", ":", ")", "\u201d", '"'))
+            and len(after) > len(line) and after.endswith((".", "!", "?")) and after[:1].isupper()
+            and not _short_plain(after))
 
 
 def _sentence_heading(line: str) -> bool:
