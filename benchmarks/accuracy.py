@@ -8,12 +8,14 @@ cross-validated over documents: every DEV document is scored by a model that
 never saw it.
 
 Sentences (boundary F1, boundary = first non-space character of each gold
-segment but the first, micro over the documents of a set):
+segment but the first, micro over the documents of a set), for the `learned`
+engine (the linear model) and `learned-cascade` (with the second stage):
   in-sample  the shipped model (seamline/models/sentences.npz) on the whole DEV set;
-  CV         `python -m seamline.sbd.train --cv 2`: the DEV documents of each set
-             are split in two folds by document id (sha1); each fold is scored by a
-             model trained, with the shipped settings, on the training files
-             (../shared/data/train) and the other fold of every DEV set;
+  CV         `python -m seamline.sbd.train --cv 2` (`--band 0` for the linear model):
+             the DEV documents of each set are split in two folds by document id
+             (sha1); each fold is scored by a model trained, with the shipped
+             settings, on the training files (../shared/data/train) and the other
+             fold of every DEV set;
   peers      pysbd, spaCy's sentencizer, nupunkt, syntok (those installed), with
              the set's language where the engine takes one.
 
@@ -82,19 +84,20 @@ def sentence_peer(name: str, lang: str):
 def sentences() -> None:
     from sentences import f1, golden_en, read
     from seamline.sbd.train import cross_validate
-    from seamline.segmenters.learned import LearnedSentences
+    from seamline.segmenters.learned import LearnedCascadeSentences, LearnedSentences
 
     data = {name: read(DATA / "sentences" / f"{name}.dev.jsonl") for name in SENTENCE_SETS}
     golden = read(DATA / "sentences" / "pysbd_golden_rules.dev.jsonl")
-    cv = cross_validate(DATA, folds=2)
-    learned = LearnedSentences()
-    columns = ["learned in-sample", "learned CV (honest)", *SENTENCE_PEERS]
+    engines = {"learned": (LearnedSentences(), cross_validate(DATA, folds=2, band=0)),
+               "learned-cascade": (LearnedCascadeSentences(), cross_validate(DATA, folds=2))}
+    columns = [f"{e} {kind}" for e in engines for kind in ("in-sample", "CV (honest)")] + SENTENCE_PEERS
     rows = {name: {} for name in [*SENTENCE_SETS, "golden rules EN (exact)"]}
-    for name, docs in data.items():
-        rows[name]["learned in-sample"] = f1(learned, docs)
-        rows[name]["learned CV (honest)"] = cv[name]["f1"]
-    rows["golden rules EN (exact)"]["learned in-sample"] = golden_en(learned, golden)
-    rows["golden rules EN (exact)"]["learned CV (honest)"] = cv["pysbd_golden_rules_en"]["exact_rate"]
+    for engine, (segmenter, cv) in engines.items():
+        for name, docs in data.items():
+            rows[name][f"{engine} in-sample"] = f1(segmenter, docs)
+            rows[name][f"{engine} CV (honest)"] = cv[name]["f1"]
+        rows["golden rules EN (exact)"][f"{engine} in-sample"] = golden_en(segmenter, golden)
+        rows["golden rules EN (exact)"][f"{engine} CV (honest)"] = cv["pysbd_golden_rules_en"]["exact_rate"]
     for peer in SENTENCE_PEERS:
         try:
             sentence_peer(peer, "en")

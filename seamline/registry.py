@@ -37,6 +37,7 @@ SINGULAR = {"segmenters": "segmenter", "chunkers": "chunk strategy", "mergers": 
 BUILTINS: dict[str, dict[str, str]] = {
     "segmenters": {
         "sentence.learned": "seamline.segmenters.learned:LearnedSentences",
+        "sentence.learned-cascade": "seamline.segmenters.learned:LearnedCascadeSentences",
         "sentence.rules": "seamline.segmenters.rules:RuleSentences",
         "sentence.pysbd": "seamline.segmenters.pysbd_engine:PysbdSentences",
         "sentence.spacy": "seamline.segmenters.spacy_engine:SpacySentences",

@@ -17,7 +17,8 @@ def installed(module: str) -> bool:
 
 
 @pytest.mark.parametrize("engine, module", [("spacy-senter", "spacy"), ("nupunkt", "nupunkt"),
-                                            ("charboundary", "charboundary"), ("learned", "numpy")])
+                                            ("charboundary", "charboundary"), ("learned", "numpy"),
+                                            ("learned-cascade", "numpy")])
 def test_engine_splits_and_tiles(engine, module):
     if not installed(module):
         pytest.skip(f"{module} is not installed (optional extra)")
@@ -30,7 +31,7 @@ def test_engine_splits_and_tiles(engine, module):
 def test_registry_keeps_the_required_engines():
     names = list(REGISTRY["sentence"])
     assert names[0] == "learned"
-    for name in ["rules", "pysbd", "spacy", "spacy-senter", "nupunkt", "charboundary"]:
+    for name in ["learned-cascade", "rules", "pysbd", "spacy", "spacy-senter", "nupunkt", "charboundary"]:
         assert name in names
 
 

@@ -97,6 +97,7 @@ def test_train_epoch_lowers_the_loss():
 # The vectorized NumPy path (the default below JIT_FROM_CHARS) against the compiled kernel.
 from conftest import SHARED_DATA, read_jsonl, shared_path  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
+from test_sentences_cascade import everything_to_second  # noqa: E402
 from test_sentences_vectorized import TEXTS, vectorized_starts  # noqa: E402
 
 
@@ -136,3 +137,35 @@ def _shared() -> SentenceModel:
     if not _models:
         _models.append(SentenceModel.load())
     return _models[0]
+
+
+# The cascade: the kernel's find_scored (the compiled path's first stage) against its plain Python,
+# and the compiled path with the second stage deciding every candidate against the vectorized one.
+
+def test_find_scored_matches_between_plain_and_compiled():
+    model = _shared()
+    jit = K.jitted()
+    rng = random.Random(13)
+    floor = model.threshold - 2.0
+    for _ in range(100):
+        text = random_text(rng)
+        codes = codes_of(text)
+        outs_a = [np.empty(len(text) + 1, t) for t in (np.int64, np.int64, np.float64)]
+        outs_b = [np.empty(len(text) + 1, t) for t in (np.int64, np.int64, np.float64)]
+        na = jit.find_scored(codes, model.classes, model.lower, model.weights.astype(np.float64), floor, *outs_a)
+        nb = K.plain("find_scored")(codes.tolist(), model.classes.tolist(), model.lower.tolist(),
+                                    model.weights.astype(np.float64), floor, *outs_b)
+        assert na == nb
+        for a, b in zip(outs_a, outs_b):
+            assert a[:na].tolist() == b[:nb].tolist()
+        # and those above the threshold are find_starts' starts
+        out = np.empty(len(text) + 1, np.int64)
+        count = jit.find_starts(codes, model.classes, model.lower, model.weights, model.threshold, out)
+        assert outs_a[1][:na][outs_a[2][:na] > model.threshold].tolist() == out[:count].tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS)
+def test_compiled_cascade_matches_vectorized_when_the_second_stage_decides_everything(text):
+    wide = everything_to_second(_shared())
+    assert vectorized_starts(wide, text) == compiled_starts(wide, text)

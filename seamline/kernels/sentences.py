@@ -210,6 +210,31 @@ def find_starts(codes, cls, low, weights, threshold, out):
     return count
 
 
+def find_scored(codes, cls, low, weights, floor, out_e, out_s, out_score):
+    """Every candidate whose logit exceeds `floor`: its e, s and logit into the outputs; return how many.
+
+    The cascade (seamline.sbd.cascade) takes those above floor = threshold - band and
+    lets its second stage decide the ones within the band.
+    """
+    mask = weights.shape[0] - 1
+    row = np.zeros(FEATURES, np.int64)
+    n = len(codes)
+    count = 0
+    e, s = next_candidate(codes, cls, 1)
+    while s < n:
+        fill_features(codes, cls, low, e, s, mask, row)
+        score = 0.0
+        for k in range(FEATURES):
+            score += weights[row[k]]
+        if score > floor:
+            out_e[count] = e
+            out_s[count] = s
+            out_score[count] = score
+            count += 1
+        e, s = next_candidate(codes, cls, e + 1)
+    return count
+
+
 def candidate_features(codes, cls, low, mask, starts, feats):
     """Every candidate's start (into `starts`) and feature indices (into `feats`); return the count."""
     n = len(codes)
@@ -248,9 +273,85 @@ def train_epoch(feats, labels, sample_weight, order, weights, sq_grad, rate, l2)
     return total / max(order.shape[0], 1)
 
 
+def train_second_epoch(rows, z, labels, sample_weight, order, table, small, moments, table_moments, touched,
+                       grad_table, step, rate, l2, batch):
+    """One epoch of Adam over the second stage (seamline.sbd.cascade) in minibatches; return the mean loss.
+
+    small = [b1 (H), u (H), w2 (H), b2]; moments = (2, len(small)) Adam moments; table rows get
+    lazy Adam (only the rows a minibatch touches are updated), table_moments (2, rows, H).
+    `grad_table` is scratch of the table's shape, all zeros between batches; `touched` a bool per row;
+    step[0] counts the updates so far.
+    """
+    hidden_size = table.shape[1]
+    b1, u, w2, b2 = 0, hidden_size, 2 * hidden_size, 3 * hidden_size
+    beta1, beta2 = 0.9, 0.999
+    h = np.zeros(hidden_size)
+    grad = np.zeros(small.shape[0])
+    marked = np.zeros(batch * rows.shape[1], np.int64)
+    total = 0.0
+    for first in range(0, order.shape[0], batch):
+        last = min(first + batch, order.shape[0])
+        weight_sum = 0.0
+        for t in range(first, last):
+            weight_sum += sample_weight[order[t]]
+        grad[:] = 0.0
+        count = 0
+        for t in range(first, last):
+            i = order[t]
+            out = z[i] + small[b2]
+            for j in range(hidden_size):
+                v = small[b1 + j] + small[u + j] * z[i]
+                for k in range(rows.shape[1]):
+                    v += table[rows[i, k], j]
+                h[j] = v
+                if v > 0.0:
+                    out += v * small[w2 + j]
+            if out > 30.0:
+                p = 1.0
+            elif out < -30.0:
+                p = 0.0
+            else:
+                p = 1.0 / (1.0 + np.exp(-out))
+            y = labels[i]
+            total += -sample_weight[i] * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))
+            g = sample_weight[i] * (p - y) / weight_sum
+            grad[b2] += g
+            for j in range(hidden_size):
+                if h[j] > 0.0:
+                    grad[w2 + j] += g * h[j]
+                    d = g * small[w2 + j]
+                    grad[b1 + j] += d
+                    grad[u + j] += d * z[i]
+                    for k in range(rows.shape[1]):
+                        grad_table[rows[i, k], j] += d
+            for k in range(rows.shape[1]):
+                r = rows[i, k]
+                if not touched[r]:
+                    touched[r] = True
+                    marked[count] = r
+                    count += 1
+        step[0] += 1
+        correction = np.sqrt(1.0 - beta2 ** step[0]) / (1.0 - beta1 ** step[0])
+        for j in range(small.shape[0]):
+            gj = grad[j] + l2 * small[j]
+            moments[0, j] = beta1 * moments[0, j] + (1 - beta1) * gj
+            moments[1, j] = beta2 * moments[1, j] + (1 - beta2) * gj * gj
+            small[j] -= rate * correction * moments[0, j] / (np.sqrt(moments[1, j]) + 1e-8)
+        for c in range(count):
+            r = marked[c]
+            touched[r] = False
+            for j in range(hidden_size):
+                gj = grad_table[r, j] + l2 * table[r, j]
+                grad_table[r, j] = 0.0
+                table_moments[0, r, j] = beta1 * table_moments[0, r, j] + (1 - beta1) * gj
+                table_moments[1, r, j] = beta2 * table_moments[1, r, j] + (1 - beta2) * gj * gj
+                table[r, j] -= rate * correction * table_moments[0, r, j] / (np.sqrt(table_moments[1, r, j]) + 1e-8)
+    return total / max(order.shape[0], 1)
+
+
 _ORDER = ["char_class", "lower", "mix", "hash_lower", "hash_exact", "hash_shape", "is_space", "is_word",
           "token_start", "token_end", "line_bucket", "fill_features", "next_candidate", "find_starts",
-          "candidate_features", "train_epoch"]
+          "find_scored", "candidate_features", "train_epoch", "train_second_epoch"]
 _PLAIN = {name: globals()[name] for name in _ORDER}
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from seamline.kernels import sentences as K
-from seamline.sbd import vectorized
+from seamline.sbd import cascade, vectorized
 from seamline.sbd.vectorized import codes_of  # noqa: F401  (part of this module's interface)
 
 MODEL_FILE = "sentences.npz"
@@ -43,6 +43,7 @@ class SentenceModel:
     threshold: float = 0.0       # logit above which a candidate is a boundary
     info: dict = field(default_factory=dict)
     compiled: bool | None = None  # None: by document size; True/False: always/never compiled
+    second: cascade.SecondStage | None = None   # decides the candidates whose logit is near the threshold
     # How much text a decision reads: whether a sentence starts at s depends only on
     # text[e - context_before : s + context_after], e the end of the token before the
     # whitespace gap that ends at s (the gap itself is whitespace of any length). A
@@ -54,20 +55,28 @@ class SentenceModel:
     _float16: bool = False       # the weights were read from float16 values: their sums are exact in any order
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "SentenceModel":
+    def load(cls, path: str | Path | None = None, cascade_on: bool = False) -> "SentenceModel":
+        """The model in `path` (default: the shipped one); with `cascade_on`, its second stage too.
+
+        The shipped file holds both stages; without `cascade_on` the linear model decides
+        every candidate (the `learned` engine), with it the close calls go to the second
+        stage (the `learned-cascade` engine; docs/sentences.md says why it is not the default).
+        """
         if path is None:
             path = resources.files("seamline") / "models" / MODEL_FILE
         with resources.as_file(path) if not isinstance(path, (str, Path)) else _nullcontext(path) as p:
             data = _read_arrays(p)
             info = {k[5:]: str(data[k]) for k in data if k.startswith("info_")}
             model = cls(data["weights"].astype(np.float32), data["classes"], data["lower"],
-                        float(data["threshold"]), info)
+                        float(data["threshold"]), info,
+                        second=cascade.SecondStage.from_arrays(data) if cascade_on else None)
             model._float16 = data["weights"].dtype == np.float16
             return model
 
     def save(self, path: str | Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), classes=self.classes,
                             lower=self.lower, threshold=np.float64(self.threshold),
+                            **(self.second.arrays() if self.second is not None else {}),
                             **{f"info_{k}": np.str_(v) for k, v in self.info.items()})
 
     def starts(self, text: str) -> np.ndarray:
@@ -78,9 +87,21 @@ class SentenceModel:
             return self._starts_vectorized(text)
         kernels = K.jitted()
         codes = codes_of(text)
+        if self.second is not None:
+            return self._cascade(kernels.find_scored, codes, self.classes, self.lower, self.weights)
         out = np.empty(len(text), np.int64)
         count = kernels.find_starts(codes, self.classes, self.lower, self.weights, self.threshold, out)
         return out[:count].copy()
+
+    def _cascade(self, find_scored, codes, *tables) -> np.ndarray:
+        """Starts by the cascade: the kernel scores every candidate, the second stage decides the band's."""
+        n = len(codes)
+        e, s, score = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.float64)
+        count = find_scored(codes, *tables, self.threshold - self.second.band, e, s, score)
+        e, s, score = e[:count], s[:count], score[:count]
+        accepted = cascade.decide_in_windows(self.second, np.asarray(codes, np.uint32), self.vector_tables(),
+                                             e, s, score, self.threshold)
+        return s[accepted].copy()
 
     def starts_many(self, texts: list[str]) -> list[np.ndarray]:
         """`starts` of each text; short texts share one vectorized pass (its fixed cost is about 0.2 ms)."""
@@ -117,7 +138,7 @@ class SentenceModel:
         """The tables of the vectorized path, made on first use."""
         if self._vector_tables is None:
             self._vector_tables = vectorized.Tables(self.classes, self.lower, self.weights, self.threshold,
-                                                    exact_sums=True if self._float16 else None)
+                                                    exact_sums=True if self._float16 else None, second=self.second)
         return self._vector_tables
 
     def _starts_vectorized(self, text: str) -> np.ndarray:
@@ -132,6 +153,8 @@ class SentenceModel:
             self._plain_tables = (self.classes.tolist(), self.lower.tolist(), self.weights.astype(np.float64))
         classes, lower, weights = self._plain_tables
         codes = codes_of(text).tolist()
+        if self.second is not None:
+            return self._cascade(K.plain("find_scored"), codes, classes, lower, weights)
         out = [0] * len(text)
         count = K.plain("find_starts")(codes, classes, lower, weights, self.threshold, out)
         return np.asarray(out[:count], np.int64)
@@ -192,12 +215,11 @@ class _nullcontext:
         return False
 
 
-_shared: SentenceModel | None = None
+_shared: dict[bool, SentenceModel] = {}
 
 
-def shared_model() -> SentenceModel:
-    """The shipped model, loaded once per process."""
-    global _shared
-    if _shared is None:
-        _shared = SentenceModel.load()
-    return _shared
+def shared_model(cascade_on: bool = False) -> SentenceModel:
+    """The shipped model (with its second stage when `cascade_on`), loaded once per process."""
+    if cascade_on not in _shared:
+        _shared[cascade_on] = SentenceModel.load(cascade_on=cascade_on)
+    return _shared[cascade_on]

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from seamline.kernels import sentences as K
+from seamline.sbd import cascade, vectorized
 from seamline.sbd.charset import tables
 from seamline.sbd.model import MODEL_FILE, SentenceModel, codes_of
 
@@ -32,6 +33,15 @@ TRAIN_SETS = ["ud_en_ewt", "ud_en_gum"]
 HASH_BITS = 21
 WEIGHT_BASE = 100_000   # a dataset with fewer candidates is up-weighted towards this many (at most 20x)
 EPOCHS = 4              # 4-6 epochs were best in cross-validation; 10 overfit
+# The second stage (seamline.sbd.cascade): settings chosen by `--cv 2` (docs/sentences.md).
+BAND = 1.0              # it decides the candidates with |linear logit - threshold| < BAND
+TRAIN_BAND = 6.0        # and learns from a wider band of out-of-fold linear logits
+SECOND_BITS = 15
+SECOND_HIDDEN = 16
+SECOND_EPOCHS = 2
+SECOND_RATE = 5e-4
+SECOND_L2 = 1e-6
+SECOND_BATCH = 128
 
 
 @dataclass
@@ -151,10 +161,13 @@ def scores_of(m: Matrix, weights: np.ndarray) -> np.ndarray:
 
 
 def evaluate(docs: list[Doc], m: Matrix, scores: np.ndarray, threshold: float,
-             into: dict[str, dict] | None = None) -> dict[str, dict]:
-    """Boundary precision, recall, F1 and exact-document rate per dataset (counts added to `into`)."""
+             into: dict[str, dict] | None = None, accepted: np.ndarray | None = None) -> dict[str, dict]:
+    """Boundary precision, recall, F1 and exact-document rate per dataset (counts added to `into`).
+
+    The candidates taken are `accepted` (the cascade's decisions) or else those with scores > threshold.
+    """
     pred: list[set] = [set() for _ in docs]
-    for i in np.nonzero(scores > threshold)[0]:
+    for i in np.nonzero(scores > threshold if accepted is None else accepted)[0]:
         pred[m.doc_of[i]].add(int(m.starts[i]))
     out: dict[str, dict] = {} if into is None else into
     for doc, p in zip(docs, pred):
@@ -185,13 +198,118 @@ def subset(docs: list[Doc], m: Matrix, keep: list[bool]) -> tuple[list[Doc], Mat
     return chosen, Matrix(m.feats[rows], m.labels[rows], dataset_weights(chosen, doc_of), doc_of, m.starts[rows])
 
 
+# ---------------------------------------------------------------- the second stage
+
+def inner_fold(doc: Doc) -> int:
+    """The fold of a training document for out-of-fold linear logits (independent of `fold_of`)."""
+    return hashlib.sha1(f"inner:{doc.dataset}:{doc.id}".encode()).digest()[0] % 2
+
+
+def out_of_fold_scores(docs: list[Doc], m: Matrix, bits: int, epochs: int, rate: float, l2: float) -> np.ndarray:
+    """Every candidate's linear logit from a model trained on the other half of `docs`.
+
+    The second stage learns from these: logits of the model that saw a candidate
+    are over-confident, and the band would hold few of the errors unseen text brings.
+    """
+    scores = np.empty(len(m.labels))
+    halves = np.array([inner_fold(d) for d in docs])
+    for half in range(2):
+        _, fit_m = subset(docs, m, list(halves != half))
+        weights = fit(fit_m, bits, epochs, rate, l2).astype(np.float16).astype(np.float64)
+        rows = (halves == half)[m.doc_of]
+        scores[rows] = weights[m.feats[rows]].sum(axis=1)
+    return scores
+
+
+def second_rows(docs: list[Doc], m: Matrix, chosen: np.ndarray, bits: int) -> np.ndarray:
+    """The second stage's feature rows (len(chosen), cascade.FEATURES) of the candidates `chosen`."""
+    classes, lower = tables()
+    prepared = vectorized.Tables(classes, lower, np.zeros(2, np.float32), 0.0, exact_sums=True)
+    out = np.empty((len(chosen), cascade.FEATURES), np.int64)
+    order = np.argsort(m.doc_of[chosen], kind="stable")
+    by_doc = m.doc_of[chosen][order]
+    cuts = np.flatnonzero(np.diff(by_doc)) + 1
+    for group in np.split(order, cuts):
+        if group.size == 0:
+            continue
+        codes = codes_of(docs[m.doc_of[chosen[group[0]]]].text)
+        idx = codes if int(codes.max()) < 0x10000 else np.minimum(codes, 0x10000)
+        cls = prepared.classes[idx]
+        s = m.starts[chosen[group]]
+        e = vectorized._Marks(cls > 1).last_before(s) + 1      # the end of the token before the gap
+        out[group] = cascade.features(codes, idx, cls, prepared, e, s, (1 << bits) - 1).T
+    return out
+
+
+def fit_second(rows: np.ndarray, z: np.ndarray, labels: np.ndarray, weight: np.ndarray, band: float,
+               seed: int = 0, bits: int | None = None, hidden: int | None = None, epochs: int | None = None,
+               rate: float | None = None) -> cascade.SecondStage:
+    """Train the second stage (Adam, minibatches) on candidates with linear logits z - threshold.
+
+    rows are feature rows of `bits` bits; settings left None are the module's (SECOND_*).
+    """
+    kernels = K.jitted()
+    bits, hidden = bits or SECOND_BITS, hidden or SECOND_HIDDEN
+    epochs, rate = epochs or SECOND_EPOCHS, rate or SECOND_RATE
+    rng = np.random.RandomState(seed)
+    table = np.zeros((1 << bits, hidden))    # rows no feature reaches stay zero (the file compresses)
+    small = np.zeros(3 * hidden + 1)
+    small[hidden:2 * hidden] = rng.randn(hidden) * 0.1       # u
+    small[2 * hidden:3 * hidden] = rng.randn(hidden) * 0.1   # w2
+    moments = np.zeros((2, small.shape[0]))
+    table_moments = np.zeros((2,) + table.shape)
+    touched = np.zeros(table.shape[0], np.bool_)
+    scratch = np.zeros_like(table)
+    step = np.zeros(1, np.int64)
+    for epoch in range(epochs):
+        order = rng.permutation(len(labels)).astype(np.int64)
+        loss = kernels.train_second_epoch(rows, z, labels, weight, order, table, small, moments, table_moments,
+                                          touched, scratch, step, rate, SECOND_L2, SECOND_BATCH)
+        print(f"  second stage, epoch {epoch + 1}: loss {loss:.4f}", file=sys.stderr)
+    f32 = np.float32
+    return cascade.SecondStage(table.astype(np.float16).astype(f32), small[:hidden].astype(f32),
+                               small[hidden:2 * hidden].astype(f32), small[2 * hidden:3 * hidden].astype(f32),
+                               float(small[-1]), band)
+
+
+def fit_cascade(docs: list[Doc], m: Matrix, bits: int, epochs: int, rate: float, l2: float, threshold: float,
+                band: float = BAND, second: dict | None = None) -> tuple[np.ndarray, cascade.SecondStage | None]:
+    """(linear weights as shipped, second stage or None when band is 0) trained on `docs`.
+
+    `second`: settings of the second stage (bits, hidden, epochs, rate) other than the module's.
+    """
+    second = second or {}
+    weights = fit(m, bits, epochs, rate, l2).astype(np.float16).astype(np.float64)
+    if band <= 0:
+        return weights, None
+    z = out_of_fold_scores(docs, m, bits, epochs, rate, l2) - threshold
+    chosen = np.flatnonzero(np.abs(z) < max(TRAIN_BAND, band))
+    print(f"  second stage: {len(chosen)} candidates in the training band", file=sys.stderr)
+    rows = second_rows(docs, m, chosen, second.get("bits") or SECOND_BITS)
+    stage = fit_second(rows, z[chosen], m.labels[chosen], m.weight[chosen], band, **second)
+    return weights, stage
+
+
+def decisions(docs: list[Doc], m: Matrix, scores: np.ndarray, threshold: float,
+              stage: cascade.SecondStage | None) -> np.ndarray:
+    """The cascade's decision for every candidate: the linear one, the band's by the second stage."""
+    accepted = scores > threshold
+    if stage is not None:
+        close = np.flatnonzero(np.abs(scores - threshold) < stage.band)
+        rows = second_rows(docs, m, close, int(np.log2(stage.table.shape[0])))
+        accepted[close] = stage.logits(rows.T.astype(np.uint32), scores[close] - threshold) > 0
+    return accepted
+
+
 def cross_validate(data: Path, folds: int = 2, bits: int = HASH_BITS, epochs: int = EPOCHS, rate: float = 0.1,
                    l2: float = 1e-6, threshold: float = -1.0,
-                   train_sets: list[str] | None = None, dev_sets: list[str] | None = None) -> dict[str, dict]:
+                   train_sets: list[str] | None = None, dev_sets: list[str] | None = None,
+                   band: float = BAND, second: dict | None = None) -> dict[str, dict]:
     """Every DEV document scored by a model trained without it (the training files plus the other folds).
 
     Folds are by document (`fold_of`), so no document is ever scored by a model
-    that saw any of it; counts are pooled over the folds.
+    that saw any of it; counts are pooled over the folds. The whole cascade is
+    trained on the other folds (the second stage too, on their out-of-fold logits).
     """
     classes, lower = tables()
     train_docs, dev_docs = load(data, holdout=False, train_sets=train_sets, dev_sets=dev_sets)
@@ -205,8 +323,10 @@ def cross_validate(data: Path, folds: int = 2, bits: int = HASH_BITS, epochs: in
         eval_docs, eval_m = subset(train_docs, m, held)
         print(f"fold {fold + 1}/{folds}: {len(fit_docs)} training documents, {len(eval_docs)} scored",
               file=sys.stderr)
-        weights = fit(fit_m, bits, epochs, rate, l2).astype(np.float16).astype(np.float64)
-        evaluate(eval_docs, eval_m, scores_of(eval_m, weights), threshold, into=results)
+        weights, stage = fit_cascade(fit_docs, fit_m, bits, epochs, rate, l2, threshold, band, second)
+        scores = scores_of(eval_m, weights)
+        evaluate(eval_docs, eval_m, scores, threshold, into=results,
+                 accepted=decisions(eval_docs, eval_m, scores, threshold, stage))
     return results
 
 
@@ -238,32 +358,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=1e-6)
     ap.add_argument("--threshold", type=float, default=-1.0,
                     help="logit above which a candidate is a boundary (-1.0: best mean F1 in cross-validation)")
+    ap.add_argument("--band", type=float, default=BAND,
+                    help="the second stage decides candidates whose linear logit is within BAND of the threshold "
+                    "(0: no second stage, the linear model alone)")
+    ap.add_argument("--second-bits", type=int, default=SECOND_BITS, help="log2 of the second stage's table rows")
+    ap.add_argument("--second-hidden", type=int, default=SECOND_HIDDEN, help="its hidden units")
+    ap.add_argument("--second-epochs", type=int, default=SECOND_EPOCHS)
+    ap.add_argument("--second-rate", type=float, default=SECOND_RATE, help="its Adam learning rate")
     a = ap.parse_args(argv)
+    second = {"bits": a.second_bits, "hidden": a.second_hidden, "epochs": a.second_epochs, "rate": a.second_rate}
 
     t0 = time.time()
     train_sets = [name for name in a.train_sets.split(",") if name]
     dev_sets = [name for name in a.dev_sets.split(",") if name]
     if a.cv:
-        results = cross_validate(a.data, a.cv, a.bits, a.epochs, a.rate, a.l2, a.threshold, train_sets, dev_sets)
-        report(results, f"cross-validated over DEV documents, {a.cv} folds, threshold {a.threshold:+.2f}")
+        results = cross_validate(a.data, a.cv, a.bits, a.epochs, a.rate, a.l2, a.threshold, train_sets, dev_sets,
+                                 a.band, second)
+        report(results, f"cross-validated over DEV documents, {a.cv} folds, threshold {a.threshold:+.2f}, "
+               f"band {a.band}")
         return 0
     classes, lower = tables()
     train_docs, eval_docs = load(a.data, a.holdout, train_sets=train_sets, dev_sets=dev_sets)
     train_m = featurize(train_docs, classes, lower, a.bits)
     print(f"{len(train_docs)} documents, {len(train_m.labels)} candidates, "
           f"{int(train_m.labels.sum())} boundaries ({time.time() - t0:.1f}s)", file=sys.stderr)
-    weights = fit(train_m, a.bits, a.epochs, a.rate, a.l2)
-    weights = weights.astype(np.float16).astype(np.float64)   # score what ships
     threshold = a.threshold
+    weights, stage = fit_cascade(train_docs, train_m, a.bits, a.epochs, a.rate, a.l2, threshold, a.band, second)
     eval_m = featurize(eval_docs, classes, lower, a.bits)
-    report(evaluate(eval_docs, eval_m, scores_of(eval_m, weights), threshold),
+    scores = scores_of(eval_m, weights)
+    report(evaluate(eval_docs, eval_m, scores, threshold, accepted=decisions(eval_docs, eval_m, scores, threshold, stage)),
            f"{'held-out half' if a.holdout else 'DEV (also trained on)'}, threshold {threshold:+.2f}")
     explicit_out = "--out" in (argv if argv is not None else sys.argv)
     if a.holdout and not explicit_out:
         return 0
     info = {"trained_on": ", ".join(sorted({d.dataset for d in train_docs})), "epochs": str(a.epochs),
-            "bits": str(a.bits), "l2": str(a.l2), "rate": str(a.rate)}
-    SentenceModel(weights.astype(np.float32), classes, lower, threshold, info).save(a.out)
+            "bits": str(a.bits), "l2": str(a.l2), "rate": str(a.rate), "band": str(a.band),
+            **{f"second_{k}": str(v) for k, v in second.items()}}
+    SentenceModel(weights.astype(np.float32), classes, lower, threshold, info, second=stage).save(a.out)
     print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.2f} MB) in {time.time() - t0:.0f}s", file=sys.stderr)
     return 0
 

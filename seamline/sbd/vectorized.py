@@ -28,7 +28,9 @@ from seamline.kernels.sentences import (CLOSE, DIGIT, FEATURES, LETTER, LOWER, M
 BLOCK = 1 << 16            # candidates per block are those whose left token ends in one block of characters
 THREADS_FROM_CHARS = 8 * BLOCK  # texts this long have their blocks decided on two threads
 _BEFORE = MAX_LINE + 8     # context a candidate reads before its gap (line length: 240 characters back)
-_AFTER = MAX_TOKEN + 2     # context after its next token's first character
+# context after its next token's first character: the linear features read MAX_TOKEN + 2, the
+# second stage (cascade.WINDOW_AFTER) 48
+_AFTER = 48
 CONTEXT_BEFORE, CONTEXT_AFTER = _BEFORE, _AFTER   # public: SentenceModel.context_before / context_after
 _PRIME = np.uint32(16777619)
 _BMP = 0x10000
@@ -39,7 +41,7 @@ class Tables:
     """A model's character tables and weights, prepared once for the vectorized path."""
 
     def __init__(self, classes: np.ndarray, lower: np.ndarray, weights: np.ndarray, threshold: float,
-                 exact_sums: bool | None = None):
+                 exact_sums: bool | None = None, second=None):
         cls = np.asarray(classes, np.uint8)
         self.classes = np.append(cls, np.uint8(LETTER))                  # index _BMP: beyond the BMP
         self.lower = np.append(np.asarray(lower, np.uint32), _U32(0))    # beyond the BMP: fixed up per text
@@ -54,6 +56,7 @@ class Tables:
         self.exact_sums = exact_sums
         self.mask = _U32(self.weights.shape[0] - 1)
         self.threshold = float(threshold)
+        self.second = second                 # the cascade's second stage (cascade.SecondStage) or None
 
 
 def find_starts(text: str | np.ndarray, tables: Tables) -> np.ndarray:
@@ -69,20 +72,30 @@ def find_starts(text: str | np.ndarray, tables: Tables) -> np.ndarray:
     if n <= BLOCK + _BEFORE + _AFTER:
         return _block_starts(window(0, n), tables, 0, n)
 
-    def block(a: int) -> np.ndarray:
+    def block(a: int):
         b = min(n, a + BLOCK)
         t = _first_non_space(window, n, tables, b)     # every candidate with e < b has s <= t
         w0, w1 = max(0, a - _BEFORE), min(n, t + _AFTER)
-        return _block_starts(window(w0, w1), tables, a - w0, b - w0) + w0
+        close: list = []
+        starts = _block_accepted(window(w0, w1), tables, a - w0, b - w0, close)[1] + w0
+        return starts, [found.moved(w0) for found in close]
 
     firsts = range(0, n, BLOCK)
     if n < THREADS_FROM_CHARS:
-        return np.concatenate([block(a) for a in firsts])
-    # Blocks are independent (each reads its own context): two threads decide them, since
-    # NumPy releases the GIL inside each whole-array step; map keeps them in order.
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return np.concatenate(list(pool.map(block, firsts)))
+        done = [block(a) for a in firsts]
+    else:
+        # Blocks are independent (each reads its own context): two threads decide them, since
+        # NumPy releases the GIL inside each whole-array step; map keeps them in order.
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = list(pool.map(block, firsts))
+    starts = np.concatenate([found for found, _ in done])
+    close = [found for _, parts in done for found in parts]
+    if not close:
+        return starts
+    # the second stage once for the whole text: its fixed cost (about 150 NumPy steps) is paid once
+    more = tables.second.accepted(tables, close)
+    return np.sort(np.concatenate([starts, more]))
 
 
 def codes_of(text: str) -> np.ndarray:
@@ -134,8 +147,12 @@ def _block_starts(codes, tables, lo, hi):
     return _block_accepted(codes, tables, lo, hi)[1]
 
 
-def _block_accepted(codes, tables, lo, hi):
-    """(e, s) of the candidates whose left token ends in [lo, hi) of `codes` and that the model accepts."""
+def _block_accepted(codes, tables, lo, hi, defer=None):
+    """(e, s) of the candidates whose left token ends in [lo, hi) of `codes` and that the model accepts.
+
+    With a list `defer`, the candidates for the cascade's second stage are not decided
+    here: their `cascade.Near` (named by start) is appended to it.
+    """
     n = codes.shape[0]
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -146,7 +163,7 @@ def _block_accepted(codes, tables, lo, hi):
     e, s = _candidates(cls, space, non_spaces, lo, hi)
     if e.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rows = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
+    rows, gap = _features(codes, idx, cls, tables, spaces, non_spaces, e, s)
     weights = tables.weights.take(rows)
     if tables.exact_sums:
         # the shipped weights are float16 values: sums of 24 of them are exact in float64, in any order
@@ -157,7 +174,16 @@ def _block_accepted(codes, tables, lo, hi):
         score = np.full(e.shape[0], tables.bias)
         for k in _KERNEL_ORDER:
             score += weights[k]
-    accepted = score > tables.threshold
+    if tables.second is None:
+        accepted = score > tables.threshold
+    else:
+        # the cascade: candidates near the threshold go to the second stage, now or (defer) once per text
+        accepted, close = tables.second.split(codes, idx, cls, e, s, score, tables.threshold, gap)
+        if close is not None and defer is None:
+            accepted[tables.second.accepted(tables, [close])] = True
+        elif close is not None:
+            close.where = s[close.where].astype(np.int64)
+            defer.append(close)
     return e[accepted].astype(np.int64), s[accepted].astype(np.int64)
 
 
@@ -217,7 +243,8 @@ _KERNEL_ORDER = [_KERNEL_ORDER.index(k) for k in range(len(FEATURE_MIXES))]
 
 
 def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
-    """The feature indices of the candidates (e, s), a (FEATURES - 1, m) uint32 array (the bias aside)."""
+    """The feature indices of the candidates (e, s), a (FEATURES - 1, m) uint32 array (the bias aside),
+    and the newlines in each gap (0-2; 3 for a glued sentence end), which the cascade reuses."""
     n = codes.shape[0]
     m = e.shape[0]
     newlines_at = _Marks(cls == NEWLINE)
@@ -262,13 +289,13 @@ def _features(codes, idx, cls, tables, spaces, non_spaces, e, s):
         head[...] = mix(head, ops[operands])
     rows &= tables.mask
     rows |= _U32(1)                        # index 0 is the bias alone
-    return rows
+    return rows, ops[h + 2]
 
 
-def _hash_ranges(codes, idx, cls, tables, out, ranges):
+def _hash_ranges(codes, idx, cls, tables, out, ranges, seeds=None):
     """out[k] = hash k of `ranges`: (kind, lo, hi) with kind 0 hash_lower, 1 hash_shape, 2 hash_exact.
 
-    The seeds are the kernel's (_HASH_SEEDS). All hashes advance together, one
+    The seeds are the kernel's (_HASH_SEEDS) unless `seeds` names one per range. All hashes advance together, one
     character offset j at a time: ordered by length, the ranges still running
     at offset j are a prefix of that order.
     """
@@ -309,7 +336,7 @@ def _hash_ranges(codes, idx, cls, tables, out, ranges):
     order = np.argsort(-length.astype(np.int8), kind="stable")
     running = (length.shape[0] - np.cumsum(np.bincount(length, minlength=MAX_TOKEN + 1))).tolist()
     h = np.empty((len(ranges), m), np.uint32)
-    h[...] = np.array(_HASH_SEEDS, np.uint32)[:, None]
+    h[...] = np.array(_HASH_SEEDS if seeds is None else seeds, np.uint32)[:, None]
     h = h.reshape(-1).take(order)
     pos = lo.take(order)
     x = np.empty_like(h)

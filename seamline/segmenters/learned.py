@@ -59,10 +59,12 @@ class LearnedSentences:
     # 1.5x at 2,048, 2.2x at 4,096).
     window_from_tokens = 1536
 
+    cascade = False  # the second stage for close calls (LearnedCascadeSentences)
+
     def __init__(self, model: str | None = None, **_options):
         from seamline.sbd.model import SentenceModel, shared_model
         try:
-            self.model = SentenceModel.load(model) if model else shared_model()
+            self.model = SentenceModel.load(model, self.cascade) if model else shared_model(self.cascade)
         except (OSError, KeyError, ValueError) as exc:
             raise UsageError(f"cannot load sentence model {model or 'seamline/models/sentences.npz'}: {exc}")
         self._text = None           # the text whose blocks are kept
@@ -153,3 +155,14 @@ class LearnedSentences:
 
     def _tables(self):
         return self.model.vector_tables()
+
+
+class LearnedCascadeSentences(LearnedSentences):
+    """The learned model with its second stage: a small network over a wider context decides the
+    candidates whose linear logit is close to the threshold (seamline.sbd.cascade).
+
+    More accurate on unseen text, and slower: about 6% on long texts and 14% on
+    small documents one call each (docs/sentences.md), so it is not the default.
+    """
+    name = "learned-cascade"
+    cascade = True
