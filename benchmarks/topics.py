@@ -195,10 +195,11 @@ def cold_start(method: str | None = None) -> list[tuple[float, float]]:
     return times
 
 
-def book(path: str) -> None:
-    """The default of `segment --by topic` against tiling on a whole book: pieces and CPU seconds in-process."""
+def book(path: str, chars: int | None = None) -> None:
+    """The default of `segment --by topic` against tiling on a whole book (or its first `chars`
+    characters): pieces and CPU seconds in-process."""
     from seamline.segmenters.topic import TopicSegmenter
-    text = Path(path).read_text(encoding="utf-8")
+    text = Path(path).read_text(encoding="utf-8")[:chars]
     for method in ("bayes", "tiling"):
         seg = TopicSegmenter(method=method)
         seg.annotated(text[:5000])  # load the kernels first
@@ -215,9 +216,10 @@ def main() -> None:
     ap.add_argument("--sets", default="choi,manifesto,multicoder_fournier",
                     help="which of the three DEV sets to score (comma-separated)")
     ap.add_argument("--book", help="only: the default against tiling on this whole text file")
+    ap.add_argument("--book-chars", type=int, help="with --book: only its first N characters")
     args = ap.parse_args()
     if args.book:
-        book(args.book)
+        book(args.book, args.book_chars)
         return
     sets = {"choi": read("choi")[:args.choi_docs], "manifesto": read("manifesto"),
             "multicoder_fournier": read("multicoder_fournier")}

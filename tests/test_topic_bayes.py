@@ -196,3 +196,29 @@ def test_regression_guard_length_prior_on_short_choi_documents():
 
     grown, flat = choi_pks(docs, BayesScorer())[0], choi_pks(docs, FlatPrior())[0]
     assert grown < flat - 0.02, (grown, flat)
+
+
+def test_heading_units():
+    from seamline.topics.text import is_heading
+    assert is_heading("## The orchard\n\n") and is_heading("## The orchard\n")
+    assert is_heading("The orchard\n\n") and is_heading("2. The orchard\n\n")
+    # lines of text without blank lines (Choi, the manifestos, verse) and sentences are no headings
+    assert not is_heading("The orchard\n")
+    assert not is_heading("In Xanadu did Kubla Khan\n")
+    assert not is_heading("The railway reached the town in the year of the great flood.\n\n")
+    assert not is_heading("We will work with every country,\n\n")
+    assert not is_heading("and then the orchard\n\n")
+
+
+def test_a_topic_starts_at_its_heading_not_under_it():
+    """A Markdown report of three sections (written for the test): the default topic segmenter
+    starts every topic at a heading or in the middle of a section, never between a heading and
+    its first paragraph, so no heading is left alone at the end of the previous topic."""
+    text = (FIXTURES / "topics" / "headed_report.md").read_text(encoding="utf-8")
+    units = TopicSegmenter().annotated(text)
+    assert_tiles(text, [{"seq": i, "start": s, "end": e, "text": text[s:e]} for i, (s, e, _) in enumerate(units)])
+    starts = [s for s, _, _ in units]
+    assert text.index("## The orchard") in starts and text.index("## The railway") in starts
+    for start, end, _ in units:
+        body = text[start:end].strip()
+        assert not body.splitlines()[-1].startswith("#"), body  # no topic ends with a heading

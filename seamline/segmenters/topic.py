@@ -13,6 +13,7 @@ from seamline.segmenters import REGISTRY, get_segmenter, tile
 from seamline.topics import TOPIC_DEFAULT, get_scorer
 from seamline.topics.decide import check_options, decide
 from seamline.topics.scores import PlacesBoundaries
+from seamline.topics.text import is_heading
 
 
 class TopicSegmenter:
@@ -54,9 +55,12 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 def snap_to_paragraphs(text: str, spans: list[tuple[int, int]], starts: list[int]) -> list[int]:
     """Move each topic start to the nearest paragraph start (after a blank line) within half the
     distance to its neighbours: writers change topic at paragraph breaks, and a topic that begins
-    mid-paragraph reads wrong. Text without blank lines is left as it is.
+    mid-paragraph reads wrong. The start of a paragraph under a heading does not count: the
+    heading starts it. Text without blank lines is left as it is.
     """
-    opens = [i for i in range(1, len(spans)) if _BLANK_LINE.search(trailing_space(text, *spans[i - 1]))]
+    # a paragraph start right under a heading is no place for a topic to start: the heading's is
+    opens = [i for i in range(1, len(spans)) if _BLANK_LINE.search(trailing_space(text, *spans[i - 1]))
+             and not is_heading(text[spans[i - 1][0]:spans[i - 1][1]])]
     if not opens or not starts:
         return starts
     out: list[int] = []

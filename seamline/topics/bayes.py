@@ -43,7 +43,7 @@ import re
 import numpy as np
 
 from seamline.topics.scores import Scores
-from seamline.topics.text import Vocabulary, content_words
+from seamline.topics.text import Vocabulary, content_words, is_heading
 
 BETA = 1000.0   # total Dirichlet prior weight per span (alpha = BETA / vocabulary size)
 LAMBDA = 0.5    # weight of C99's inside density against the likelihood
@@ -96,6 +96,16 @@ def end_weights(texts: list[str], rho: float = RHO) -> np.ndarray | None:
     return np.where(ends, -(rho if is_verse(texts, ends) else 0.0), 1.0)
 
 
+def heading_weights(texts: list[str]) -> np.ndarray | None:
+    """Extra cost, in priors, of a boundary after each unit: one prior after a heading (a topic
+    does not start between a heading and its text); None when no unit is a heading (see
+    `text.is_heading`). Not tuned: no DEV set has headings."""
+    heads = np.array([is_heading(t) for t in texts])
+    if not heads.any():
+        return None
+    return heads.astype(np.float64)
+
+
 def is_verse(texts: list[str], ends: np.ndarray) -> bool:
     """Lines of verse: a line that runs on is followed by one that starts with a capital
     (at least 70% of them), and few lines start with a list or heading marker (under 20%).
@@ -125,6 +135,9 @@ class BayesScorer:
         weights = end_weights(texts, self.rho)
         if weights is not None:
             charge = charge + prior * weights[np.newaxis, :]
+        heads = heading_weights(texts)
+        if heads is not None:
+            charge = charge + prior * heads[np.newaxis, :]
         return charge, prior
 
     def cohesion_charges(self, texts: list[str]) -> tuple[np.ndarray, float]:

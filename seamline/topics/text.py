@@ -74,3 +74,24 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+# a unit that ends a sentence or a clause: such a line is no heading
+_CLOSED = re.compile(r"[.!?,;:\u2026\u3002\uff01\uff1f][\"'\u2019\u201d)\]]*$")
+
+
+def is_heading(unit: str) -> bool:
+    """A heading unit: one short line that ends no sentence and stands on its own, i.e. written
+    in Markdown (`## The orchard`) or followed by a blank line (`The orchard` then a paragraph).
+
+    Units cut from text without blank lines (Choi's or the manifestos' one sentence a line, verse)
+    never qualify unless they start with `#`, so the cue is silent there.
+    """
+    text = unit.strip()
+    if not text or "\n" in text or len(text) > 80:
+        return False
+    if text.startswith("#"):
+        return True
+    tail = unit[len(unit.rstrip()):]
+    return (tail.count("\n") >= 2 and not _CLOSED.search(text)
+            and (text[0].isupper() or text[0].isdigit()))
