@@ -74,3 +74,25 @@ def test_bm25_needs_question_text_and_questions(tmp_path):
     pred = tmp_path / "pred.jsonl"
     proc = run_cli("eval", str(pred), "--retriever", "bm25")
     assert proc.returncode == 2 and b"--questions" in proc.stderr
+
+
+def test_bm25_reads_a_chunks_context_with_its_text(tmp_path):
+    """Chunks of `chunk --with-headings`: the headings in `context` are what a retriever is given with the text,
+    so BM25 ranks on both and `bm25_tokens@K` counts both, as the chunk's `tokens` does."""
+    import json
+
+    qs = [question("governing law notice", 2)]  # "notice" is in chunk 1's text; "governing law" only in the heading
+    proc = run(tmp_path, "--retriever", "bm25", "--top-k", "1", "--tokenizer", "words", qs=qs)
+    plain = records(proc.stdout)[-1]
+    assert plain["bm25_recall@1"] == 0.0
+    lines = [json.loads(line) for line in chunks().decode().splitlines()]
+    for rec in lines:
+        rec["context"] = "Section 9. Governing Law" if rec["seq"] == 2 else ""
+    pred = tmp_path / "pred.jsonl"
+    pred.write_bytes(to_jsonl(lines))
+    proc = run_cli("eval", str(pred), "--questions", str(tmp_path / "q.jsonl"), "--format", "jsonl",
+                   "--retriever", "bm25", "--top-k", "1", "--tokenizer", "words")
+    assert proc.returncode == 0, proc.stderr.decode()
+    headed = records(proc.stdout)[-1]
+    assert headed["bm25_recall@1"] == 1.0
+    assert headed["bm25_tokens@1"] == len(PARTS[2].split()) + 4

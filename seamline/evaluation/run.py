@@ -53,6 +53,7 @@ class PredDoc:
     spans: list[tuple[int, int]]
     source: str
     line: int | None
+    contexts: list[str] | None = None  # each chunk's `context` (chunk --with-headings), when any has one
 
 
 def read_predictions(path: str) -> Iterator[PredDoc]:
@@ -61,7 +62,9 @@ def read_predictions(path: str) -> Iterator[PredDoc]:
 
     hint = "eval reads the units or chunks that `seamline segment` or `chunk` wrote"
     for doc in rebuilt_documents(read_inputs([path], "jsonl"), hint):
-        yield PredDoc(doc.id, doc.text, [(u["start"], u["end"]) for u in doc.units], doc.source, doc.line)
+        contexts = [u.get("context") if isinstance(u.get("context"), str) else "" for u in doc.units]
+        yield PredDoc(doc.id, doc.text, [(u["start"], u["end"]) for u in doc.units], doc.source, doc.line,
+                      contexts if any(contexts) else None)
 
 
 class Evaluation:
@@ -199,6 +202,8 @@ class Evaluation:
             if not q.text or not q.text.strip():
                 raise InputError("--retriever bm25 needs each question's text in 'question'", q.source, q.line)
         chunks = [doc.text[s:e] for s, e in doc.spans]
+        if doc.contexts:  # what a retriever is given: the headings above a chunk and its text, as `tokens` counts
+            chunks = [f"{ctx}\n{chunk}" if ctx else chunk for ctx, chunk in zip(doc.contexts, chunks)]
         counter = self.stats.tokenizer
         counts = counter.count_many(chunks) if counter is not None else [len(c) for c in chunks]
         best = self.ranker.rank(chunks, [q.text for q in questions], max(self.options.top_k))
