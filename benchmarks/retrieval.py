@@ -98,6 +98,30 @@ def seamline_chunker(strategy: str, scorer: str | None = None, **options):
     return chunk
 
 
+BEFORE = "before: "  # rows of a rule seamline had before (--before): compared, never counted as ours or a peer's
+
+
+def is_peer(name: str) -> bool:
+    return not name.startswith(("seamline", BEFORE))
+
+
+def fill_before() -> dict:
+    """`fill` as it was before its paragraph rule (sentence or clause ends at 95% of the budget, else a word end),
+    to measure the change: the module's floors are set around each call."""
+    from seamline.chunkers import fill
+
+    inner = seamline_chunker("fill")
+
+    def chunk(text: str, budget: int):
+        saved = fill.FULL, fill.PARAGRAPH_FULL
+        fill.FULL, fill.PARAGRAPH_FULL = 0.95, 1.0  # a paragraph start counts only when it fills the chunk whole
+        try:
+            return inner(text, budget)
+        finally:
+            fill.FULL, fill.PARAGRAPH_FULL = saved
+    return {f"{BEFORE}fill at 95%": chunk}
+
+
 def peer_chunkers() -> dict:
     import tiktoken
 
@@ -303,7 +327,7 @@ def best_check(rows: dict, budgets: list[int], default: str = "seamline pack", p
         for k in TOP_K:
             key = f"bm25_recall@{k}"
             ours = {n: r[budget][key] for n, r in rows.items() if n.startswith("seamline") and budget in r}
-            peers = {n: r[budget][key] for n, r in rows.items() if not n.startswith("seamline") and budget in r}
+            peers = {n: r[budget][key] for n, r in rows.items() if is_peer(n) and budget in r}
             if not ours or not peers:
                 continue
             best_ours = max(ours, key=ours.get)
@@ -315,9 +339,11 @@ def best_check(rows: dict, budgets: list[int], default: str = "seamline pack", p
             if per_question:
                 k_index = TOP_K.index(k)
                 lo, hi = bootstrap(per_question[best_ours, budget], per_question[best_peer, budget], k_index)
-                dlo, dhi = bootstrap(per_question[default, budget], per_question[best_peer, budget], k_index)
-                print(f"    95% intervals: best seamline - best peer [{100 * lo:+.1f}, {100 * hi:+.1f}], "
-                      f"default - best peer [{100 * dlo:+.1f}, {100 * dhi:+.1f}]")
+                line = f"    95% intervals: best seamline - best peer [{100 * lo:+.1f}, {100 * hi:+.1f}]"
+                if (default, budget) in per_question:  # absent when --only leaves the default out
+                    dlo, dhi = bootstrap(per_question[default, budget], per_question[best_peer, budget], k_index)
+                    line += f", default - best peer [{100 * dlo:+.1f}, {100 * dhi:+.1f}]"
+                print(line)
 
 
 def over_budgets(rows: dict, budgets: list[int], per_question: dict) -> None:
@@ -337,13 +363,13 @@ def over_budgets(rows: dict, budgets: list[int], per_question: dict) -> None:
     mean = {n: [sum(rows[n][b][f"bm25_recall@{k}"] for b in budgets) / len(budgets) for k in TOP_K] for n in names}
     averaged = {n: {q: [sum(per_question[n, b][q][i] for b in budgets) / len(budgets) for i in range(len(TOP_K))]
                     for q in per_question[n, budgets[0]]} for n in names}
-    peers = [n for n in names if not n.startswith("seamline")]
+    peers = [n for n in names if is_peer(n)]
     best = [max(peers, key=lambda n: mean[n][i]) if peers else None for i in range(len(TOP_K))]
     for n in names:
         cells = [f"{100 * v:.2f}" for v in mean[n]]
         diffs = []
         for i, peer in enumerate(best):
-            if peer is None or not n.startswith("seamline"):
+            if peer is None or not n.startswith(("seamline", BEFORE)):
                 diffs.append("")
                 continue
             lo, hi = bootstrap(averaged[n], averaged[peer], i)
@@ -367,6 +393,8 @@ def main() -> None:
     ap.add_argument("--no-speed", action="store_true", help="skip the language model's speed run")
     ap.add_argument("--speed-only", action="store_true", help="only the language model's speed run")
     ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
+    ap.add_argument("--before", action="store_true",
+                    help="also `fill` as it was before its paragraph rule (a row of its own, not counted in the targets)")
     ap.add_argument("--mean", action="store_true",
                     help="also recall averaged over the budgets (printed whenever budgets besides 128/256/512 are given)")
     ap.add_argument("--only", nargs="+", default=None, metavar="NAME",
@@ -401,6 +429,8 @@ def main() -> None:
         "seamline legal (headings)": seamline_chunker("legal", with_headings=True),
     }
     chunkers.update(peer_chunkers())
+    if args.before:
+        chunkers.update(fill_before())
     if args.only:
         chunkers = {n: c for n, c in chunkers.items() if any(w in n for w in args.only)}
     docs, questions = load(args.docs)
