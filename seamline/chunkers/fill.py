@@ -154,19 +154,14 @@ def fill_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions)
             for rec in recs:
                 rec["context"] = ""
         return recs
-    from seamline.chunkers.headings import SEPARATOR, count_with
+    from seamline.chunkers.headings import SEPARATOR, set_context
 
     def reserve(x: int) -> int:
         ctx = context(x)
         return tokenizer.count(ctx + SEPARATOR) if ctx else 0
     recs = chunk_with_overlap(view, options, lambda v, b: fill_plan(v, b, room=lambda x: b - reserve(x)))
-    for rec in recs:  # the bound holds for context and text together: outer headings go first if need be
-        lines = context(rec["start"] - view.offset).split(SEPARATOR)
-        while lines and count_with(tokenizer, SEPARATOR.join(lines), rec["text"]) > options.max_tokens:
-            lines.pop(0)
-        rec["context"] = SEPARATOR.join(lines)
-        if rec["context"]:
-            rec["tokens"] = count_with(tokenizer, rec["context"], rec["text"])
+    for rec in recs:
+        set_context(rec, context(rec["start"] - view.offset), tokenizer, options.max_tokens)
     return recs
 
 

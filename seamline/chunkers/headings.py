@@ -98,10 +98,15 @@ def chunk_with_headings(group, tokenizer: Tokenizer, options, run) -> list[dict]
     starts = [u["start"] for u in units]
     for rec in chunks:
         path = tuple(units[max(0, bisect_right(starts, rec["start"]) - 1)].get("path") or ())
-        lines = context(path, rec["start"]).split(SEPARATOR)
-        while lines and count_with(tokenizer, SEPARATOR.join(lines), rec["text"]) > options.max_tokens:
-            lines.pop(0)
-        rec["context"] = SEPARATOR.join(lines)
-        if rec["context"]:
-            rec["tokens"] = count_with(tokenizer, rec["context"], rec["text"])
+        set_context(rec, context(path, rec["start"]), tokenizer, options.max_tokens)
     return chunks
+
+
+def set_context(rec: dict, context: str, tokenizer: Tokenizer, max_tokens: int) -> None:
+    """Give a chunk its context; the bound holds for context and text together, so outer headings go first."""
+    lines = context.split(SEPARATOR)
+    while lines and count_with(tokenizer, SEPARATOR.join(lines), rec["text"]) > max_tokens:
+        lines.pop(0)
+    rec["context"] = SEPARATOR.join(lines)
+    if rec["context"]:
+        rec["tokens"] = count_with(tokenizer, rec["context"], rec["text"])
