@@ -108,6 +108,17 @@ def test_cosine_and_rank_match_reference(seed):
     assert np.allclose(K.rank_matrix(sim, r), ref_rank(sim.tolist(), r))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_square_sums_from_prefix_sums_match_numpy(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 9))
+    m = rng.random((n, n))
+    pre = K.prefix_sums(m)
+    for a in range(n + 1):
+        for b in range(a, n + 1):
+            assert math.isclose(K.square_sum(pre, a, b), m[a:b, a:b].sum(), rel_tol=1e-12, abs_tol=1e-12)
+
+
 def density(rank, starts):
     edges = [0, *starts, len(rank)]
     inside = sum(rank[a:b, a:b].sum() for a, b in zip(edges, edges[1:]))

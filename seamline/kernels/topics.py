@@ -145,6 +145,25 @@ def rank_matrix(sim, radius):
 
 
 @njit(cache=True)
+def prefix_sums(matrix):
+    """pre[i, j] = sum of matrix[:i, :j], so that any block's sum costs four lookups."""
+    n = matrix.shape[0]
+    pre = np.zeros((n + 1, n + 1), dtype=np.float64)
+    for i in range(n):
+        row = 0.0
+        for j in range(n):
+            row += matrix[i, j]
+            pre[i + 1, j + 1] = pre[i, j + 1] + row
+    return pre
+
+
+@njit(cache=True)
+def square_sum(pre, a, b):
+    """Sum of the matrix over the square block of units a .. b-1 (pre from prefix_sums)."""
+    return pre[b, b] - pre[a, b] - pre[b, a] + pre[a, a]
+
+
+@njit(cache=True)
 def divisive_split(rank, max_splits):
     """C99's divisive clustering: split where the inside density rises most, step by step.
 
@@ -153,12 +172,7 @@ def divisive_split(rank, max_splits):
     starts) and how much D rose with it.
     """
     n = rank.shape[0]
-    pre = np.zeros((n + 1, n + 1), dtype=np.float64)
-    for i in range(n):
-        row = 0.0
-        for j in range(n):
-            row += rank[i, j]
-            pre[i + 1, j + 1] = pre[i, j + 1] + row
+    pre = prefix_sums(rank)
     steps = min(max_splits, n - 1)
     positions = np.zeros(max(steps, 0), dtype=np.int64)
     gains = np.zeros(max(steps, 0), dtype=np.float64)
@@ -184,9 +198,9 @@ def divisive_split(rank, max_splits):
                 a = p
                 continue
             b = nxt[p]
-            s_whole = pre[b, b] - pre[a, b] - pre[b, a] + pre[a, a]
-            s_left = pre[p, p] - pre[a, p] - pre[p, a] + pre[a, a]
-            s_right = pre[b, b] - pre[p, b] - pre[b, p] + pre[p, p]
+            s_whole = square_sum(pre, a, b)
+            s_left = square_sum(pre, a, p)
+            s_right = square_sum(pre, p, b)
             s_new = total_s - s_whole + s_left + s_right
             a_new = total_a - float(b - a) ** 2 + float(p - a) ** 2 + float(b - p) ** 2
             d = s_new / a_new
@@ -201,8 +215,7 @@ def divisive_split(rank, max_splits):
             a -= 1
         b = nxt[p]
         old_d = total_s / total_a
-        total_s = total_s - (pre[b, b] - pre[a, b] - pre[b, a] + pre[a, a]) \
-            + (pre[p, p] - pre[a, p] - pre[p, a] + pre[a, a]) + (pre[b, b] - pre[p, b] - pre[b, p] + pre[p, p])
+        total_s = total_s - square_sum(pre, a, b) + square_sum(pre, a, p) + square_sum(pre, p, b)
         total_a = total_a - float(b - a) ** 2 + float(p - a) ** 2 + float(b - p) ** 2
         is_cut[p] = True
         positions[step] = p
@@ -276,12 +289,7 @@ def densest_segmentation(matrix, k, min_len, max_len, power=1.0):
     Returns the starts after 0 (empty when the lengths cannot be met).
     """
     n = matrix.shape[0]
-    pre = np.zeros((n + 1, n + 1), dtype=np.float64)
-    for i in range(n):
-        row = 0.0
-        for j in range(n):
-            row += matrix[i, j]
-            pre[i + 1, j + 1] = pre[i, j + 1] + row
+    pre = prefix_sums(matrix)
     neg = -1e300
     best = np.full((k + 1, n + 1), neg)
     back = np.full((k + 1, n + 1), -1, dtype=np.int64)
@@ -291,7 +299,7 @@ def densest_segmentation(matrix, k, min_len, max_len, power=1.0):
             for i in range(max(0, j - max_len), j - min_len + 1):
                 if best[c - 1, i] <= neg:
                     continue
-                block = pre[j, j] - pre[i, j] - pre[j, i] + pre[i, i]
+                block = square_sum(pre, i, j)
                 v = best[c - 1, i] + block / float(j - i) ** power
                 if v > best[c, j]:
                     best[c, j] = v
@@ -343,16 +351,11 @@ def segment_costs(terms, start, vocab, beta):
 def block_density(matrix, power):
     """out[i, j] = sum of matrix over the square block of units i..j / its length ** power (i <= j), else 0."""
     n = matrix.shape[0]
-    pre = np.zeros((n + 1, n + 1), dtype=np.float64)
-    for i in range(n):
-        row = 0.0
-        for j in range(n):
-            row += matrix[i, j]
-            pre[i + 1, j + 1] = pre[i, j + 1] + row
+    pre = prefix_sums(matrix)
     out = np.zeros((n, n), dtype=np.float64)
     for i in range(n):
         for j in range(i, n):
-            block = pre[j + 1, j + 1] - pre[i, j + 1] - pre[j + 1, i] + pre[i, i]
+            block = square_sum(pre, i, j + 1)
             out[i, j] = block / float(j + 1 - i) ** power
     return out
 
