@@ -53,8 +53,8 @@ def chunk(
     --overlap the chunks tile the document; with it they overlap and still cover it.
 
     Strategies: pack (greedy units up to the budget), fill (as full as the budget allows:
-    a unit end if the chunk is then 95% full, else a clause or word end inside the next
-    unit), fixed (token windows), recursive
+    a paragraph start if the chunk is then 80% full, a unit end if 99%, else a clause or
+    word end inside the next unit), fixed (token windows), recursive
     (paragraph, line, sentence, clause, word, token), score (cut at high boundary
     scores), optimal (best boundaries by dynamic programming), legal (whole provisions
     along the heading tree of `segment --by legal` units).
