@@ -9,7 +9,7 @@ question's text, and the top 1, 3 and 5 chunks are scored as Chroma scores
 chunkings: recall, precision and IoU of the reference characters among the
 retrieved ones, averaged over questions (seamline.evaluation.retrieval).
 
-Chunkers: seamline's pack (the default of `seamline chunk`), fill, fixed, recursive, legal,
+Chunkers: seamline's pack (the default of `seamline chunk`), fill, tight, fixed, recursive, legal,
 fill and legal with headings as context (`--with-headings` over `segment --by legal`
 units: BM25 reads each chunk's context and text, and the budget bounds both), optimal and score (units scored by TextTiling; `segment | score | chunk`),
 bayes (the same with the Bayes scorer), and perplexity with the language model
@@ -19,7 +19,7 @@ TokenChunker and RecursiveChunker, semchunk, and LangChain's
 RecursiveCharacterTextSplitter with tiktoken.
 
 Besides the table: what the chunks look like (how many, how full, how many
-reference excerpts a chunk boundary cuts), and for each (budget, K) the issue's
+reference excerpts a chunk boundary cuts, what share of chunks end at a sentence end), and for each (budget, K) the issue's
 targets (seamline's best recall against the best peer's, and the default's)
 with 95% bootstrap intervals of the differences, resampling whole contracts.
 `--half A` / `--half B` runs on one half of the contracts (alternate ids), so a
@@ -122,6 +122,23 @@ def fill_before() -> dict:
     return {f"{BEFORE}fill at 95%": chunk}
 
 
+def tight_priced(prices: str) -> dict:
+    """`tight` with other prices for a word end, a clause end and a paragraph start (set around each call)."""
+    from seamline.chunkers import tight
+
+    word, clause, paragraph = (float(v) for v in prices.split(","))
+    inner = seamline_chunker("tight")
+
+    def chunk(text: str, budget: int):
+        saved = tight.WORD, tight.CLAUSE, tight.PARAGRAPH
+        tight.WORD, tight.CLAUSE, tight.PARAGRAPH = word, clause, paragraph
+        try:
+            return inner(text, budget)
+        finally:
+            tight.WORD, tight.CLAUSE, tight.PARAGRAPH = saved
+    return {f"seamline tight {prices}": chunk}
+
+
 def peer_chunkers() -> dict:
     import tiktoken
 
@@ -180,7 +197,7 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
     scores = RankedScores(list(TOP_K))
     spent = 0.0
     per_question: dict = {}
-    shape = {"chunks": 0, "fill": [], "refs": 0, "refs_cut": 0}
+    shape = {"chunks": 0, "fill": [], "refs": 0, "refs_cut": 0, "ends": 0, "sentence_ends": 0}
     for doc in docs:
         asked = questions.get(doc["id"], [])
         if not asked:
@@ -195,6 +212,9 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
         shape["chunks"] += len(spans)
         shape["fill"] += [n / budget for n in counts[:-1]]  # a document's last chunk holds what is left
         cuts = [s for s, _ in spans[1:]]
+        shape["ends"] += len(cuts)
+        starts = sentence_ends(doc["id"], text)
+        shape["sentence_ends"] += sum(skip_space(text, c) in starts for c in cuts)
         for q in asked:
             for a, b in q["references"]:
                 shape["refs"] += 1
@@ -211,8 +231,30 @@ def retrieval_scores(docs, questions, chunk, budget, ranker, counter) -> tuple[d
             per_question[(doc["id"], n)] = recalls
     fills = sorted(shape["fill"]) or [0.0]
     summary = {**scores.summary(), "chunks": shape["chunks"], "mean_fill": sum(fills) / len(fills),
+               "sentence_ends": shape["sentence_ends"] / max(1, shape["ends"]),
                "fill_p10": fills[len(fills) // 10], "refs_cut": shape["refs_cut"] / max(1, shape["refs"])}
     return summary, spent, per_question
+
+
+_SENTENCE_STARTS: dict = {}
+
+
+def sentence_ends(doc_id: str, text: str) -> set[int]:
+    """Where the contract's sentences (seamline's `rules` engine, the default of `segment`) start, after any
+    whitespace: a chunk that ends there, or in the whitespace before, ends at a sentence end. Paragraph starts are
+    sentence starts too."""
+    if doc_id not in _SENTENCE_STARTS:
+        from seamline.segmenters import get_segmenter
+        _SENTENCE_STARTS.clear()
+        _SENTENCE_STARTS[doc_id] = {skip_space(text, int(s)) for s in get_segmenter("sentence").starts(text)}
+    return _SENTENCE_STARTS[doc_id]
+
+
+def skip_space(text: str, x: int) -> int:
+    """The first offset at or after x that is not whitespace (peers cut before the space, seamline after it)."""
+    while x < len(text) and text[x].isspace():
+        x += 1
+    return x
 
 
 def moc_scores(docs, chunk, budget, lm_name: str) -> dict:
@@ -309,14 +351,15 @@ def bootstrap(a: dict, b: dict, k_index: int, resamples: int = 2000, seed: int =
 
 def shapes(rows: dict, budgets: list[int]) -> None:
     """What the chunks look like: how many, how full (all but each contract's last), references cut by a boundary."""
-    print("\n| chunker | budget | chunks | mean fill | 10th-percentile fill | references cut by a chunk boundary |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("\n| chunker | budget | chunks | mean fill | 10th-percentile fill | references cut by a chunk boundary "
+          "| chunks ending at a sentence end |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for budget in budgets:
         for name, by_budget in rows.items():
             s = by_budget.get(budget)
             if s is not None:
                 print(f"| {name} | {budget} | {s['chunks']} | {100 * s['mean_fill']:.1f}% | {100 * s['fill_p10']:.1f}% "
-                      f"| {100 * s['refs_cut']:.1f}% |")
+                      f"| {100 * s['refs_cut']:.1f}% | {100 * s['sentence_ends']:.1f}% |")
 
 
 def best_check(rows: dict, budgets: list[int], default: str = "seamline pack", per_question: dict | None = None) -> None:
@@ -395,6 +438,8 @@ def main() -> None:
     ap.add_argument("--budgets", type=int, nargs="+", default=[128, 256, 512])
     ap.add_argument("--before", action="store_true",
                     help="also `fill` as it was before its paragraph rule (a row of its own, not counted in the targets)")
+    ap.add_argument("--tight-prices", nargs="+", default=None, metavar="WORD,CLAUSE,PARAGRAPH",
+                    help="also `tight` with these cut prices (a row each, named with them), to choose them")
     ap.add_argument("--mean", action="store_true",
                     help="also recall averaged over the budgets (printed whenever budgets besides 128/256/512 are given)")
     ap.add_argument("--only", nargs="+", default=None, metavar="NAME",
@@ -418,6 +463,7 @@ def main() -> None:
     chunkers = {
         "seamline pack": seamline_chunker("pack"),
         "seamline fill": seamline_chunker("fill"),
+        "seamline tight": seamline_chunker("tight"),
         "seamline fixed": seamline_chunker("fixed"),
         "seamline recursive": seamline_chunker("recursive"),
         "seamline legal": seamline_chunker("legal"),
@@ -431,6 +477,8 @@ def main() -> None:
     chunkers.update(peer_chunkers())
     if args.before:
         chunkers.update(fill_before())
+    for prices in args.tight_prices or ():
+        chunkers.update(tight_priced(prices))
     if args.only:
         chunkers = {n: c for n, c in chunkers.items() if any(w in n for w in args.only)}
     docs, questions = load(args.docs)

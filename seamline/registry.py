@@ -54,6 +54,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "pack": "seamline.chunkers.pack:pack_strategy",
         "fixed": "seamline.chunkers.fixed:fixed_strategy",
         "fill": "seamline.chunkers.fill:fill_strategy",
+        "tight": "seamline.chunkers.tight:tight_strategy",
         "recursive": "seamline.chunkers.recursive:recursive_strategy",
         "score": "seamline.chunkers.score:score_strategy",
         "optimal": "seamline.chunkers.optimal:optimal_strategy",

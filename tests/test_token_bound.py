@@ -59,6 +59,19 @@ def test_corpus_chunks_within_budget(budget):
         check_chunks(text, chunks_of(path.name, text, "cl100k_base", budget), "cl100k_base", budget)
 
 
+@pytest.mark.parametrize("budget", [16, 100, 512, 2048])
+def test_corpus_chunks_of_tight_within_budget(budget):
+    """`tight` cuts inside sentences (clause and word ends): the bound and tiling on every long corpus text."""
+    from seamline.chunkers.tight import tight
+
+    paths = sorted(shared_path("corpus").rglob("*.txt")) + sorted(shared_path("corpus").rglob("*.md"))
+    for path in paths:
+        text = path.read_text(encoding="utf-8")[100_000:130_000]
+        units = segment_document(Document(path.name, text), get_segmenter("sentence"))
+        check_chunks(text, tight(UnitGroup(path.name, units), get_tokenizer("cl100k_base"), budget), "cl100k_base",
+                     budget)
+
+
 HARD = "\u9f98\u9f98 \U0001d4af\U0001d4bd supercalifragilisticexpialidocious!!! " * 20
 
 
@@ -117,7 +130,7 @@ def test_unavailable_encoding_is_one_line_exit_2():
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("strategy", ["pack", "fill", "fixed", "recursive", "score", "optimal"])
+@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "fixed", "recursive", "score", "optimal"])
 def test_overlap_leaving_less_room_than_one_character(strategy):
     """--max-tokens 4 --overlap 3 leaves 1 token, and '日' alone takes 2: the overlap gives way, not the run."""
     from seamline.chunkers import get_strategy

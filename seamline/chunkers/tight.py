@@ -1,0 +1,139 @@
+"""`--strategy tight`: as few chunks as the budget allows, their ends moved to the best cuts by dynamic programming.
+
+Candidate cuts are the unit boundaries (sentence ends, by default), and inside
+units every clause end (after a comma, semicolon, colon, dash or closing
+bracket) and word end. The plan minimises, over all tilings whose chunks fit,
+
+    number of chunks  +  sum over the cuts made of their price
+
+where a paragraph start costs PARAGRAPH (below zero: a small reward), a unit
+end 0, a clause end CLAUSE and a word end WORD. A cut inside a sentence is made
+only where it saves chunks: with WORD = 0.5, two word cuts are worth one chunk
+fewer. Unlike `fill`, which decides each chunk's end on its own (a unit end
+only if it leaves at most 1% of the budget unused), the programme sees the
+whole document, so the slack of several chunks can be gathered to bring their
+ends to sentence ends while the chunk count stays near the fewest.
+
+Why: with a retriever that returns K chunks, recall follows the text the K
+chunks hold, so chunks should be full (docs/quality.md); readers and precision
+prefer chunks that end at sentence ends. The prices were chosen on half of the
+CUAD contracts (benchmarks/retrieval.py --half A, docs/quality.md).
+
+Each chunk's count is checked exactly; the programme's lengths are exact
+whenever a span holds an anchor of the tokenizer, and a stretch where they are
+not is packed greedily instead. Code blocks, tables and headings are never
+entered (only their unit boundaries are candidates). The work is linear in the
+candidates (a sliding-window minimum), compiled by Numba on large documents.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from seamline.chunkers.cuts import clause_cuts, word_cuts
+from seamline.chunkers.options import ChunkOptions
+from seamline.chunkers.pack import pack_positions
+from seamline.chunkers.view import DocView, chunk_with_overlap, unit_positions
+from seamline.kernels import JitPolicy
+from seamline.records import UnitGroup
+from seamline.tokenizers import Tokenizer
+
+PARAGRAPH = -0.1
+CLAUSE = 0.3
+WORD = 0.5
+JIT_FROM = 50_000  # candidates below which plain Python beats compiling
+_PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")
+
+
+def fewest_cuts(f, g, price, budget, best, back):
+    """best[j]: the least cost of tiling candidates 0..j (chunks plus prices), back[j] the chunk's start.
+
+    A chunk i..j fits when f[j] - g[i] <= budget; f and g grow with the index,
+    so the starts that fit j form a window that slides right, and its least
+    best[i] is kept in a monotone queue. Among equal costs the earliest start
+    wins (the longer chunk). If no start fits (a piece over the budget, which
+    the caller's positions rule out) the chunk is the one piece j - 1..j.
+    """
+    n = f.shape[0] - 1
+    queue = np.empty(n + 1, dtype=np.int64)
+    head, tail = 0, 1
+    queue[0] = 0
+    best[0] = 0.0
+    for j in range(1, n + 1):
+        while head < tail and f[j] - g[queue[head]] > budget:
+            head += 1
+        i = queue[head] if head < tail else j - 1
+        best[j] = best[i] + 1.0 + price[j]
+        back[j] = i
+        while head < tail and best[queue[tail - 1]] > best[j]:
+            tail -= 1
+        queue[tail] = j
+        tail += 1
+    return best[n]
+
+
+def candidates(view: DocView, budget: int) -> tuple[list[int], np.ndarray]:
+    """Cut candidates (sorted offsets, 0 and len included) and each one's price."""
+    text, n = view.text, len(view.text)
+    units = unit_positions(view, budget)  # unit boundaries, units over the budget already cut finer
+    closed = sorted(view.block_spans() | _heading_spans(view, units))
+    clauses, words = [], []
+    for x, y in zip(units, units[1:]):
+        if _closed(closed, x, y):
+            continue
+        clauses += clause_cuts(text, x, y)
+        words += word_cuts(text, x, y)
+    price = {p: WORD for p in words}
+    price.update((p, CLAUSE) for p in clauses)
+    for p in units:
+        price[p] = PARAGRAPH if 0 < p < n and _PARAGRAPH_START.search(text, max(0, p - 64), p) else 0.0
+    positions = sorted(price)
+    prices = np.fromiter((price[p] for p in positions), dtype=np.float64, count=len(positions))
+    prices[-1] = 0.0
+    return positions, prices
+
+
+def _heading_spans(view: DocView, units: list[int]) -> set[tuple[int, int]]:
+    ends = view.heading_ends()
+    return {(units[i - 1], p) for i, p in enumerate(units) if i and p in ends}
+
+
+def _closed(closed: list[tuple[int, int]], x: int, y: int) -> bool:
+    import bisect
+    i = bisect.bisect_right(closed, (x, float("inf"))) - 1
+    return i >= 0 and closed[i][0] <= x and y <= closed[i][1]
+
+
+def tight_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
+    """(start, end, tokens) chunks that tile the text, none over budget, at the least cost described above."""
+    if not view.text:
+        return [(0, 0, 0)]
+    positions, prices = candidates(view, budget)
+    f, g = view.spans.exact_arrays(positions)
+    f, g = np.asarray(f, dtype=np.int64), np.asarray(g, dtype=np.int64)
+    n = len(positions) - 1
+    best, back = np.zeros(n + 1), np.zeros(n + 1, dtype=np.int64)
+    JitPolicy(JIT_FROM).pick(fewest_cuts, n)(f, g, prices, int(budget), best, back)
+    cuts = [n]
+    while cuts[-1] > 0:
+        cuts.append(int(back[cuts[-1]]))
+    cuts.reverse()
+    count = view.spans.indexed(positions)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        tokens = count(a, b)
+        if tokens <= budget:
+            out.append((positions[a], positions[b], tokens))
+        else:  # no anchor in the span, so the lengths were estimates: pack this stretch exactly
+            out.extend(pack_positions(view, positions[a:b + 1], budget))
+    return out
+
+
+def tight(group: UnitGroup, tokenizer: Tokenizer, max_tokens: int) -> list[dict]:
+    """Chunks of at most max_tokens tokens, as `--strategy tight` makes them."""
+    return tight_strategy(group, tokenizer, ChunkOptions(max_tokens=max_tokens))
+
+
+def tight_strategy(group: UnitGroup, tokenizer: Tokenizer, options: ChunkOptions) -> list[dict]:
+    return chunk_with_overlap(DocView(group, tokenizer), options, tight_plan)
