@@ -68,6 +68,7 @@ for sentence, (start, end) in sent_spans_with_text(text):
 CHUNK = ["chunk", "--max-tokens", "512"]
 RECURSIVE = ["chunk", "--strategy", "recursive", "--max-tokens", "512"]
 FILL = ["chunk", "--strategy", "fill", "--max-tokens", "512"]
+TIGHT = ["chunk", "--strategy", "tight", "--max-tokens", "512"]
 # (name, seamline arguments, peer, input)
 ROWS = [
     ("chunk --max-tokens 512 (default) vs chonkie TokenChunker", CHUNK, "chonkie", "3.8MB"),
@@ -76,6 +77,8 @@ ROWS = [
     ("chunk --strategy recursive vs chonkie TokenChunker", RECURSIVE, "chonkie", "11.5MB"),
     ("chunk --strategy fill vs chonkie TokenChunker", FILL, "chonkie", "3.8MB"),
     ("chunk --strategy fill vs chonkie TokenChunker", FILL, "chonkie", "11.5MB"),
+    ("chunk --strategy tight vs chonkie TokenChunker", TIGHT, "chonkie", "3.8MB"),
+    ("chunk --strategy tight vs chonkie TokenChunker", TIGHT, "chonkie", "11.5MB"),
     ("chunk --strategy recursive vs semchunk", RECURSIVE, "semchunk", "3.8MB"),
     ("chunk --strategy recursive vs semchunk", RECURSIVE, "semchunk", "11.5MB"),
     ("segment (default) vs nupunkt sent_spans_with_text", ["segment"], "nupunkt", "1MB"),

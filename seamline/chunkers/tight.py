@@ -7,7 +7,9 @@ bracket) and word end. The plan minimises, over all tilings whose chunks fit,
     number of chunks  +  sum over the cuts made of their price
 
 where a paragraph start costs PARAGRAPH (below zero: a small reward), a unit
-end 0, a clause end CLAUSE and a word end WORD. A cut inside a sentence is made
+end 0, a clause end CLAUSE, a word end WORD, and the end of a heading (a unit
+that holds just a heading a reader found) HEADING_END, as much as a chunk, so
+that a heading opens its section's chunk unless that costs more chunks. A cut inside a sentence is made
 only where it saves chunks: with WORD = 0.5, two word cuts are worth one chunk
 fewer. Unlike `fill`, which decides each chunk's end on its own (a unit end
 only if it leaves at most 1% of the budget unused), the programme sees the
@@ -37,13 +39,15 @@ from seamline.chunkers.pack import pack_positions
 from seamline.chunkers.view import DocView, chunk_with_overlap, unit_positions
 from seamline.kernels import JitPolicy
 from seamline.records import UnitGroup
-from seamline.tokenizers import Tokenizer
+from seamline.tokenizers import TiktokenSpans, Tokenizer
 
 PARAGRAPH = -0.1
 CLAUSE = 0.3
 WORD = 0.5
+HEADING_END = 1.0
 JIT_FROM = 50_000  # candidates below which plain Python beats compiling
 _PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")
+_CLAUSE_CODES = np.array([ord(c) for c in ",;:)]"], dtype=np.uint32)
 
 
 def fewest_cuts(f, g, price, budget, best, back):
@@ -73,11 +77,15 @@ def fewest_cuts(f, g, price, budget, best, back):
     return best[n]
 
 
-def candidates(view: DocView, budget: int) -> tuple[list[int], np.ndarray]:
-    """Cut candidates (sorted offsets, 0 and len included) and each one's price."""
-    text, n = view.text, len(view.text)
+def candidates(view: DocView, budget: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cut candidates (sorted offsets, 0 and len included), each one's price, and f, g with
+    count(P[i], P[j]) == f[j] - g[i] whenever an anchor of the tokenizer lies in the span."""
     units = unit_positions(view, budget)  # unit boundaries, units over the budget already cut finer
     closed = sorted(view.block_spans() | _heading_spans(view, units))
+    unit_prices = _unit_prices(view, units)
+    if isinstance(view.spans, TiktokenSpans):
+        return _with_anchors(view, units, unit_prices, closed)
+    text = view.text
     clauses, words = [], []
     for x, y in zip(units, units[1:]):
         if _closed(closed, x, y):
@@ -86,16 +94,51 @@ def candidates(view: DocView, budget: int) -> tuple[list[int], np.ndarray]:
         words += word_cuts(text, x, y)
     price = {p: WORD for p in words}
     price.update((p, CLAUSE) for p in clauses)
+    price.update(zip(units, unit_prices))
+    positions = np.asarray(sorted(price), dtype=np.int64)
+    prices = np.fromiter((price[p] for p in positions.tolist()), dtype=np.float64, count=len(positions))
+    f, g = view.spans.exact_arrays(positions)
+    return positions, prices, np.asarray(f, dtype=np.int64), np.asarray(g, dtype=np.int64)
+
+
+def _with_anchors(view: DocView, units: list[int], unit_prices: list[float], closed):
+    """Inside units, the tokenizer's anchors are the word ends (before the space: where its pieces meet), and their
+    counts are known already, so only the unit boundaries are counted here. This keeps the cost per word low."""
+    spans, text = view.spans, view.text
+    anchors, before = spans.anchors, spans.before
+    keep = (anchors > 0) & (anchors < len(text)) & ~np.isin(anchors, units)
+    if closed:
+        lo = np.asarray([x for x, _ in closed], dtype=np.int64)
+        hi = np.asarray([y for _, y in closed], dtype=np.int64)
+        k = np.searchsorted(lo, anchors, side="right") - 1
+        keep &= ~((k >= 0) & (anchors < hi[np.maximum(k, 0)]))
+    inner, counts = anchors[keep], before[keep]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    prices = np.where(np.isin(codes[inner - 1], _CLAUSE_CODES), CLAUSE, WORD)
+    at = np.asarray(units, dtype=np.int64)
+    f, g = spans.exact_arrays(at)
+    order = np.argsort(np.concatenate([at, inner]), kind="stable")
+    return (np.concatenate([at, inner])[order], np.concatenate([unit_prices, prices])[order],
+            np.concatenate([f, counts])[order], np.concatenate([g, counts])[order])
+
+
+def _unit_prices(view: DocView, units: list[int]) -> list[float]:
+    text, n = view.text, len(view.text)
+    heading_ends = view.heading_ends()
+    prices = []
     for p in units:
-        price[p] = PARAGRAPH if 0 < p < n and _PARAGRAPH_START.search(text, max(0, p - 64), p) else 0.0
-    positions = sorted(price)
-    prices = np.fromiter((price[p] for p in positions), dtype=np.float64, count=len(positions))
+        if p in heading_ends:  # a heading opens its section's chunk: ending a chunk with one costs a chunk
+            prices.append(HEADING_END)
+        else:
+            prices.append(PARAGRAPH if 0 < p < n and _PARAGRAPH_START.search(text, max(0, p - 64), p) else 0.0)
     prices[-1] = 0.0
-    return positions, prices
+    return prices
 
 
 def _heading_spans(view: DocView, units: list[int]) -> set[tuple[int, int]]:
     ends = view.heading_ends()
+    if not ends:
+        return set()
     return {(units[i - 1], p) for i, p in enumerate(units) if i and p in ends}
 
 
@@ -109,9 +152,7 @@ def tight_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
     """(start, end, tokens) chunks that tile the text, none over budget, at the least cost described above."""
     if not view.text:
         return [(0, 0, 0)]
-    positions, prices = candidates(view, budget)
-    f, g = view.spans.exact_arrays(positions)
-    f, g = np.asarray(f, dtype=np.int64), np.asarray(g, dtype=np.int64)
+    positions, prices, f, g = candidates(view, budget)
     n = len(positions) - 1
     best, back = np.zeros(n + 1), np.zeros(n + 1, dtype=np.int64)
     JitPolicy(JIT_FROM).pick(fewest_cuts, n)(f, g, prices, int(budget), best, back)
@@ -119,14 +160,15 @@ def tight_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:
     while cuts[-1] > 0:
         cuts.append(int(back[cuts[-1]]))
     cuts.reverse()
-    count = view.spans.indexed(positions)
+    chosen = positions[cuts].tolist()
+    count = view.spans.indexed(chosen)
     out = []
-    for a, b in zip(cuts, cuts[1:]):
-        tokens = count(a, b)
+    for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        tokens = count(k, k + 1)
         if tokens <= budget:
-            out.append((positions[a], positions[b], tokens))
+            out.append((chosen[k], chosen[k + 1], tokens))
         else:  # no anchor in the span, so the lengths were estimates: pack this stretch exactly
-            out.extend(pack_positions(view, positions[a:b + 1], budget))
+            out.extend(pack_positions(view, positions[a:b + 1].tolist(), budget))
     return out
 
 
