@@ -90,3 +90,18 @@ def test_a_dearer_word_end_buys_more_sentence_ends(monkeypatch):
     dear = get_strategy("tight")(group, tok, ChunkOptions(max_tokens=256))
     assert at_sentence_ends(text, dear) > at_sentence_ends(text, cheap)
     assert len(dear) >= len(cheap)
+
+
+def test_headings_open_their_sections_chunk():
+    """A chunk that ends right after a Markdown heading costs as much as a chunk more: none does here."""
+    from conftest import ROOT, records, run_cli
+
+    for budget in (24, 48, 72):  # with a heading end priced as a sentence end, 2, 1 and 1 chunks end with a heading
+        chunks = records(run_cli("chunk", "--strategy", "tight", "--max-tokens", str(budget),
+                                 str(ROOT / "examples" / "policy.md"), check=True).stdout)
+        text = "".join(c["text"] for c in chunks)
+        heads = chunks[0]["meta"]["headings"]
+        assert len(heads) >= 5
+        after = {h["end"] + len(text[h["end"]:]) - len(text[h["end"]:].lstrip()) for h in heads}
+        assert not after & {c["end"] for c in chunks[:-1]}, budget
+        assert max(c["tokens"] for c in chunks) <= budget
