@@ -47,7 +47,8 @@ WORD = 0.5
 HEADING_END = 1.0
 JIT_FROM = 50_000  # candidates below which plain Python beats compiling
 _PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")
-_CLAUSE_CODES = np.array([ord(c) for c in ",;:)]"], dtype=np.uint32)
+# a clause end among the anchors: the anchor after , ; : ) or ] before a space (as in cuts.clause_cuts)
+_CLAUSE_BEFORE_SPACE = re.compile(r"[,;:)\]](?= )")
 
 
 def fewest_cuts(f, g, price, budget, best, back):
@@ -106,20 +107,33 @@ def _with_anchors(view: DocView, units: list[int], unit_prices: list[float], clo
     counts are known already, so only the unit boundaries are counted here. This keeps the cost per word low."""
     spans, text = view.spans, view.text
     anchors, before = spans.anchors, spans.before
-    keep = (anchors > 0) & (anchors < len(text)) & ~np.isin(anchors, units)
+    at = np.asarray(units, dtype=np.int64)
+    keep = (anchors > 0) & (anchors < len(text)) & ~_members(anchors, at)
     if closed:
         lo = np.asarray([x for x, _ in closed], dtype=np.int64)
         hi = np.asarray([y for _, y in closed], dtype=np.int64)
         k = np.searchsorted(lo, anchors, side="right") - 1
         keep &= ~((k >= 0) & (anchors < hi[np.maximum(k, 0)]))
     inner, counts = anchors[keep], before[keep]
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    prices = np.where(np.isin(codes[inner - 1], _CLAUSE_CODES), CLAUSE, WORD)
-    at = np.asarray(units, dtype=np.int64)
+    clause_ends = np.fromiter((m.end() for m in _CLAUSE_BEFORE_SPACE.finditer(text)), dtype=np.int64)
+    prices = np.where(_members(inner, clause_ends), CLAUSE, WORD)
     f, g = spans.exact_arrays(at)
-    order = np.argsort(np.concatenate([at, inner]), kind="stable")
-    return (np.concatenate([at, inner])[order], np.concatenate([unit_prices, prices])[order],
-            np.concatenate([f, counts])[order], np.concatenate([g, counts])[order])
+    # merge the two sorted, disjoint lists: each unit boundary goes before the anchors after it
+    slots = np.searchsorted(inner, at) + np.arange(len(at))
+    is_unit = np.zeros(len(at) + len(inner), dtype=bool)
+    is_unit[slots] = True
+    out = [np.empty(len(is_unit), dtype=d) for d in (np.int64, np.float64, np.int64, np.int64)]
+    for arr, from_units, from_anchors in zip(out, (at, unit_prices, f, g), (inner, prices, counts, counts)):
+        arr[is_unit], arr[~is_unit] = from_units, from_anchors
+    return tuple(out)
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `sorted_set` (sorted), by bisection (np.isin sorts both)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    k = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[k] == values
 
 
 def _unit_prices(view: DocView, units: list[int]) -> list[float]:
