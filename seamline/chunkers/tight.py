@@ -1,20 +1,25 @@
 """`--strategy tight`: as few chunks as the budget allows, their ends moved to the best cuts by dynamic programming.
 
 Candidate cuts are the unit boundaries (sentence ends, by default), and inside
-units every clause end (after a comma, semicolon, colon, dash or closing
-bracket) and word end. The plan minimises, over all tilings whose chunks fit,
+units every clause end and word end. With a tiktoken encoding the word ends
+are the encoding's anchors (seamline.anchors: before the space, where its
+pieces always meet), whose counts the document has already, and a clause end
+is an anchor after a comma, semicolon, colon or closing bracket; with other
+tokenizers they are the starts of words and `cuts.clause_cuts`. The plan
+minimises, over all tilings whose chunks fit,
 
     number of chunks  +  sum over the cuts made of their price
 
 where a paragraph start costs PARAGRAPH (below zero: a small reward), a unit
 end 0, a clause end CLAUSE, a word end WORD, and the end of a heading (a unit
 that holds just a heading a reader found) HEADING_END, as much as a chunk, so
-that a heading opens its section's chunk unless that costs more chunks. A cut inside a sentence is made
-only where it saves chunks: with WORD = 0.5, two word cuts are worth one chunk
-fewer. Unlike `fill`, which decides each chunk's end on its own (a unit end
-only if it leaves at most 1% of the budget unused), the programme sees the
-whole document, so the slack of several chunks can be gathered to bring their
-ends to sentence ends while the chunk count stays near the fewest.
+that a heading opens its section's chunk unless that costs more chunks. A cut
+inside a sentence is made only where it saves chunks: with WORD = 0.5, two
+word cuts are worth one chunk fewer. Unlike `fill`, which decides each chunk's
+end on its own (a unit end only if it leaves at most 1% of the budget unused),
+the programme sees the whole document, so the slack of several chunks can be
+gathered to bring their ends to sentence ends while the chunk count stays near
+the fewest.
 
 Why: with a retriever that returns K chunks, recall follows the text the K
 chunks hold, so chunks should be full (docs/quality.md); readers and precision
