@@ -9,7 +9,7 @@ question's text, and the top 1, 3 and 5 chunks are scored as Chroma scores
 chunkings: recall, precision and IoU of the reference characters among the
 retrieved ones, averaged over questions (seamline.evaluation.retrieval).
 
-Chunkers: seamline's pack (the default of `seamline chunk`), fill, tight, fixed, recursive, legal,
+Chunkers: seamline's pack (the default of `seamline chunk`), fill, tight, pack-fill, fixed, recursive, legal,
 fill and legal with headings as context (`--with-headings` over `segment --by legal`
 units: BM25 reads each chunk's context and text, and the budget bounds both), optimal and score (units scored by TextTiling; `segment | score | chunk`),
 bayes (the same with the Bayes scorer), and perplexity with the language model
@@ -120,6 +120,24 @@ def fill_before() -> dict:
         finally:
             fill.FULL, fill.PARAGRAPH_FULL = saved
     return {f"{BEFORE}fill at 95%": chunk}
+
+
+def fill_floors(floors: list[float]) -> dict:
+    """`fill` with its unit-end floor (fill.FULL) set to each of `floors` (set around each call): how full its
+    chunks are against how many end at a sentence end (`pack-fill` is the floor of 80%)."""
+    from seamline.chunkers import fill
+
+    inner = seamline_chunker("fill")
+
+    def at(floor: float):
+        def chunk(text: str, budget: int):
+            saved, fill.FULL = fill.FULL, floor
+            try:
+                return inner(text, budget)
+            finally:
+                fill.FULL = saved
+        return chunk
+    return {f"seamline fill, floor {100 * f:g}%": at(f) for f in floors}
 
 
 def tight_priced(prices: str) -> dict:
@@ -440,6 +458,9 @@ def main() -> None:
                     help="also `fill` as it was before its paragraph rule (a row of its own, not counted in the targets)")
     ap.add_argument("--tight-prices", nargs="+", default=None, metavar="WORD,CLAUSE,PARAGRAPH",
                     help="also `tight` with these cut prices (a row each, named with them), to choose them")
+    ap.add_argument("--fill-floors", type=float, nargs="+", default=[], metavar="F",
+                    help="also `fill` with its unit-end floor at each F (0.8: a unit end when the chunk is then "
+                         "80%% full; a row each)")
     ap.add_argument("--mean", action="store_true",
                     help="also recall averaged over the budgets (printed whenever budgets besides 128/256/512 are given)")
     ap.add_argument("--only", nargs="+", default=None, metavar="NAME",
@@ -464,6 +485,7 @@ def main() -> None:
         "seamline pack": seamline_chunker("pack"),
         "seamline fill": seamline_chunker("fill"),
         "seamline tight": seamline_chunker("tight"),
+        "seamline pack-fill": seamline_chunker("pack-fill"),
         "seamline fixed": seamline_chunker("fixed"),
         "seamline recursive": seamline_chunker("recursive"),
         "seamline legal": seamline_chunker("legal"),
@@ -479,6 +501,7 @@ def main() -> None:
         chunkers.update(fill_before())
     for prices in args.tight_prices or ():
         chunkers.update(tight_priced(prices))
+    chunkers.update(fill_floors(args.fill_floors))
     if args.only:
         chunkers = {n: c for n, c in chunkers.items() if any(w in n for w in args.only)}
     docs, questions = load(args.docs)
