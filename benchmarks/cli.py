@@ -69,7 +69,6 @@ CHUNK = ["chunk", "--max-tokens", "512"]
 RECURSIVE = ["chunk", "--strategy", "recursive", "--max-tokens", "512"]
 FILL = ["chunk", "--strategy", "fill", "--max-tokens", "512"]
 TIGHT = ["chunk", "--strategy", "tight", "--max-tokens", "512"]
-PACK_FILL = ["chunk", "--strategy", "pack-fill", "--max-tokens", "512"]
 # (name, seamline arguments, peer, input)
 ROWS = [
     ("chunk --max-tokens 512 (default) vs chonkie TokenChunker", CHUNK, "chonkie", "3.8MB"),
@@ -80,8 +79,6 @@ ROWS = [
     ("chunk --strategy fill vs chonkie TokenChunker", FILL, "chonkie", "11.5MB"),
     ("chunk --strategy tight vs chonkie TokenChunker", TIGHT, "chonkie", "3.8MB"),
     ("chunk --strategy tight vs chonkie TokenChunker", TIGHT, "chonkie", "11.5MB"),
-    ("chunk --strategy pack-fill vs chonkie TokenChunker", PACK_FILL, "chonkie", "3.8MB"),
-    ("chunk --strategy pack-fill vs chonkie TokenChunker", PACK_FILL, "chonkie", "11.5MB"),
     ("chunk --strategy recursive vs semchunk", RECURSIVE, "semchunk", "3.8MB"),
     ("chunk --strategy recursive vs semchunk", RECURSIVE, "semchunk", "11.5MB"),
     ("segment (default) vs nupunkt sent_spans_with_text", ["segment"], "nupunkt", "1MB"),

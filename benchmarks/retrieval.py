@@ -9,7 +9,7 @@ question's text, and the top 1, 3 and 5 chunks are scored as Chroma scores
 chunkings: recall, precision and IoU of the reference characters among the
 retrieved ones, averaged over questions (seamline.evaluation.retrieval).
 
-Chunkers: seamline's pack (the default of `seamline chunk`), fill, tight, pack-fill, fixed, recursive, legal,
+Chunkers: seamline's pack (the default of `seamline chunk`), fill, tight, fixed, recursive, legal,
 fill and legal with headings as context (`--with-headings` over `segment --by legal`
 units: BM25 reads each chunk's context and text, and the budget bounds both), optimal and score (units scored by TextTiling; `segment | score | chunk`),
 bayes (the same with the Bayes scorer), and perplexity with the language model
@@ -124,7 +124,7 @@ def fill_before() -> dict:
 
 def fill_floors(floors: list[float]) -> dict:
     """`fill` with its unit-end floor (fill.FULL) set to each of `floors` (set around each call): how full its
-    chunks are against how many end at a sentence end (`pack-fill` is the floor of 80%)."""
+    chunks are against how many end at a sentence end (docs/quality.md, issue 19)."""
     from seamline.chunkers import fill
 
     inner = seamline_chunker("fill")
@@ -485,7 +485,6 @@ def main() -> None:
         "seamline pack": seamline_chunker("pack"),
         "seamline fill": seamline_chunker("fill"),
         "seamline tight": seamline_chunker("tight"),
-        "seamline pack-fill": seamline_chunker("pack-fill"),
         "seamline fixed": seamline_chunker("fixed"),
         "seamline recursive": seamline_chunker("recursive"),
         "seamline legal": seamline_chunker("legal"),

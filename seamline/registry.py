@@ -59,7 +59,6 @@ BUILTINS: dict[str, dict[str, str]] = {
         "score": "seamline.chunkers.score:score_strategy",
         "optimal": "seamline.chunkers.optimal:optimal_strategy",
         "legal": "seamline.chunkers.legal:legal_strategy",
-        "pack-fill": "seamline.chunkers.packfill:pack_fill_strategy",
     },
     "mergers": {
         "small": "seamline.chunkers.merge:merge",

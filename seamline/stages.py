@@ -117,7 +117,7 @@ def parse_drop(value: float | str) -> float | str:
 # rather than sentences; the others pack sentences unless `by` says otherwise.
 OWN_STRUCTURE = ("fixed", "recursive")
 # Strategies that touch few units of a document: its units are made only when looked at.
-DEFERRED = ("pack", "fixed", "recursive", "fill", "pack-fill")
+DEFERRED = ("pack", "fixed", "recursive", "fill")
 # Strategies that place chunk starts themselves and so cannot honour an overlap.
 NO_OVERLAP = ("legal",)
 

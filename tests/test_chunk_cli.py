@@ -11,7 +11,7 @@ SAMPLE = FIXTURES / "chunk" / "sample.md"
 TEXT = SAMPLE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "pack-fill", "fixed", "recursive", "optimal"])
+@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "fixed", "recursive", "optimal"])
 def test_strategies_tile_the_fixture_within_budget(strategy):
     proc = run_cli("chunk", "--strategy", strategy, "--max-tokens", "48", str(SAMPLE), check=True)
     chunks = records(proc.stdout)

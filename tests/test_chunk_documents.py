@@ -35,7 +35,7 @@ def documents(rng: random.Random) -> list[Item]:
 
 @pytest.mark.parametrize("strategy,level,engine", [("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline"),
                                                    ("fixed", "paragraph", "blankline"), ("pack", "line", "newline"),
-                                                   ("fill", "sentence", "rules"), ("pack-fill", "sentence", "rules")])
+                                                   ("fill", "sentence", "rules")])
 @pytest.mark.parametrize("meta", ["all", "first", "none"])
 def test_document_groups_match_unit_records(strategy, level, engine, meta):
     # crc32, not hash(): str hashes change with PYTHONHASHSEED, so a failure would not reproduce
@@ -95,10 +95,8 @@ def test_tile_starts_on_random_starts():
         assert _tile_starts(text, starts).tolist() == [s for s, _ in tile(text, starts)]
 
 
-@pytest.mark.parametrize("strategy", ["pack", "pack-fill"])
-def test_paragraph_packer_matches_whole_document_segmentation(strategy):
-    """pack (and pack-fill, on the same window path) over rules sentences found paragraph by paragraph
-    == the same strategy over the whole document's sentences."""
+def test_paragraph_packer_matches_whole_document_segmentation():
+    """pack over rules sentences found paragraph by paragraph == pack over the whole document's sentences."""
     import seamline.chunkers.pack as chunking
     used = []
     real = chunking.WindowPacker.chunks
@@ -118,8 +116,8 @@ def test_paragraph_packer_matches_whole_document_segmentation(strategy):
             budget = rng.randint(3, 120)
             options = ChunkOptions(max_tokens=budget, overlap=rng.randint(0, budget - 1) if seed % 2 else 0)
             meta = ("all", "first", "none")[seed % 3]
-            lazy = list(chunk_groups(document_groups(iter(items), lambda: seg, meta), tok, options, strategy))
-            eager = list(chunk_groups(unit_groups(iter(items), lambda: seg, meta), tok, options, strategy))
+            lazy = list(chunk_groups(document_groups(iter(items), lambda: seg, meta), tok, options, "pack"))
+            eager = list(chunk_groups(unit_groups(iter(items), lambda: seg, meta), tok, options, "pack"))
             assert lazy == eager, (seed, budget)
     finally:
         chunking.WindowPacker.chunks = real
@@ -132,8 +130,7 @@ def test_document_path_equals_units_path_on_shared_corpus():
     files = sorted(p for p in corpus.rglob("*") if p.suffix in (".txt", ".md"))[:3]
     items = [Item({"id": p.name, "text": p.read_text(encoding="utf-8")[:400_000]}, str(p), 1) for p in files]
     tok = get_tokenizer("cl100k_base")
-    for strategy, level, engine in (("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline"),
-                                    ("pack-fill", "sentence", "rules")):
+    for strategy, level, engine in (("pack", "sentence", "rules"), ("recursive", "paragraph", "blankline")):
         seg = get_segmenter(level, engine)
         options = ChunkOptions(max_tokens=512)
         lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, strategy))
@@ -150,14 +147,13 @@ def test_document_path_equals_units_path_on_shared_corpus():
             for k in range(6_000)),                      # CJK: no anchors, so no estimates (settle_end gallops)
     "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=" * 150 + " tail. End.",  # a base64 blob, then words
 ])
-@pytest.mark.parametrize("strategy", ["pack", "pack-fill"])
-def test_window_packer_matches_whole_document_on_hard_texts(text, strategy):
+def test_window_packer_matches_whole_document_on_hard_texts(text):
     tok = get_tokenizer("cl100k_base")
     seg = get_segmenter("sentence", "rules")
     items = [Item({"id": "h", "text": text}, "<t>", 1)]
     for budget in (5, 64, 512):
         options = ChunkOptions(max_tokens=budget)
-        lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, strategy))
-        eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options, strategy))
+        lazy = list(chunk_groups(document_groups(iter(items), lambda: seg), tok, options, "pack"))
+        eager = list(chunk_groups(unit_groups(iter(items), lambda: seg), tok, options, "pack"))
         assert lazy == eager
         assert "".join(c["text"] for c in lazy[0]) == text

@@ -24,7 +24,7 @@ def one_line(proc) -> str:
 
 # ---------------------------------------------------------------- item 4: --with-headings
 
-@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "pack-fill", "fixed", "recursive", "optimal", "legal"])
+@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "fixed", "recursive", "optimal", "legal"])
 def test_with_headings_adds_context_from_reader_headings(strategy):
     """Markdown units: each chunk under a heading it does not contain names that heading in `context`."""
     units = run_cli("segment", str(POLICY), check=True).stdout

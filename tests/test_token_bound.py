@@ -72,29 +72,6 @@ def test_corpus_chunks_of_tight_within_budget(budget):
                      budget)
 
 
-@pytest.mark.parametrize("strategy", ["pack-fill", "fill"])
-def test_corpus_documents_within_budget_for_the_filling_strategies(strategy):
-    """Every long corpus text's slice, read as a document (pack-fill's window path) and as sentence units."""
-    from seamline.chunkers import get_strategy
-    from seamline.chunkers.documents import document_groups
-    from seamline.chunkers.options import ChunkOptions
-    from seamline.chunkers.run import chunk_groups
-    from seamline.formats import Item
-
-    paths = sorted(shared_path("corpus").rglob("*.txt")) + sorted(shared_path("corpus").rglob("*.md"))
-    tok = get_tokenizer("cl100k_base")
-    for path in paths:
-        text = path.read_text(encoding="utf-8")[100_000:160_000]
-        for budget in (48, 512):
-            options = ChunkOptions(max_tokens=budget)
-            seg = get_segmenter("sentence", "rules")
-            [doc] = chunk_groups(document_groups(iter([Item({"id": path.name, "text": text}, str(path), 1)]),
-                                                 lambda: seg), tok, options, strategy)
-            check_chunks(text, doc, "cl100k_base", budget)
-            units = UnitGroup(path.name, segment_document(Document(path.name, text), seg))
-            check_chunks(text, get_strategy(strategy)(units, tok, options), "cl100k_base", budget)
-
-
 HARD = "\u9f98\u9f98 \U0001d4af\U0001d4bd supercalifragilisticexpialidocious!!! " * 20
 
 
@@ -153,7 +130,7 @@ def test_unavailable_encoding_is_one_line_exit_2():
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "pack-fill", "fixed", "recursive", "score", "optimal"])
+@pytest.mark.parametrize("strategy", ["pack", "fill", "tight", "fixed", "recursive", "score", "optimal"])
 def test_overlap_leaving_less_room_than_one_character(strategy):
     """--max-tokens 4 --overlap 3 leaves 1 token, and '日' alone takes 2: the overlap gives way, not the run."""
     from seamline.chunkers import get_strategy

@@ -65,7 +65,7 @@ class DocumentGroup:
 
     def segment_ahead(self, strategy: str, budget: int | None = None) -> bool:
         """Whether `chunk_groups` may segment the whole document on a worker thread (it will be needed)."""
-        windowed = strategy in ("pack", "pack-fill") and self.by_window(budget)  # both on WindowPacker
+        windowed = strategy == "pack" and self.by_window(budget)
         return is_thread_safe(self._segmenter) and not windowed
 
     def by_window(self, budget: int | None = None) -> bool:

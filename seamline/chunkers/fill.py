@@ -72,11 +72,10 @@ def last_fitting(count, x: int, candidates: list[int], budget: int, first: int =
     return lo
 
 
-def fill_plan(view: DocView, budget: int, full: float | None = None, room=None,
-              paragraphs: bool = True) -> list[tuple[int, int, int]]:
+def fill_plan(view: DocView, budget: int, full: float | None = None, room=None) -> list[tuple[int, int, int]]:
     """(start, end, tokens) chunks that tile the text, none over budget, each ending as described above.
     `room(x)`: the tokens left for the text of a chunk that starts at x (the budget less its context).
-    `full`: FULL unless given. `paragraphs=False` drops the paragraph rule (`pack-fill`'s plan)."""
+    `full`: FULL unless given."""
     full = FULL if full is None else full
     text, n = view.text, len(view.text)
     if n == 0:
@@ -99,7 +98,7 @@ def fill_plan(view: DocView, budget: int, full: float | None = None, room=None,
         end = positions[k] if k >= at else x
         nxt = positions[k + 1] if end < n else n
         para = _last_paragraph(text, positions, at, k, x, PARAGRAPH_FULL * budget, count) \
-            if paragraphs and end < n and k >= at else None
+            if end < n and k >= at else None
         if para is not None:
             end = para
         elif end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):

@@ -260,7 +260,6 @@ class WindowPacker:
             y, tokens = settle_end(x, top, lambda y: count(x, y), succ, pred, budget,
                                    self.view.spans.informative(x, top))
             unit = units[y]
-            y, tokens, unit = self.extend(x, y, tokens, unit)
             if tokens > budget:
                 raise InputError(f"internal error: a piece of {self.view.group.doc!r} at offset {x} has "
                                  f"{tokens} tokens, over {budget}; please report it", self.view.group.source,
@@ -268,11 +267,6 @@ class WindowPacker:
             out.append((x, y, tokens))
             x, self.sync = y, max(self.sync, unit if unit < n else self.sync)
         return out
-
-    def extend(self, x: int, y: int, tokens: int, unit: int) -> tuple[int, int, int]:
-        """Where a chunk from x that greedy packing ends at y (a position: unit start or cut) ends instead,
-        its tokens, and the start of the unit that end is in. Pack keeps y; `pack-fill` may go on past it."""
-        return y, tokens, unit
 
     def first_unit_end(self) -> int:
         """Where the document's first unit ends (the first unit carries the document-level meta)."""

@@ -55,9 +55,7 @@ def chunk(
     Strategies: pack (greedy units up to the budget), fill (as full as the budget allows:
     a paragraph start if the chunk is then 80% full, a unit end if 99%, else a clause or
     word end inside the next unit), tight (as few chunks as fill, their ends moved to
-    sentence ends where the budget allows, by dynamic programming), pack-fill (fill
-    with a unit end kept at 80%: pack's ends when the chunk is then 80% full), fixed
-    (token windows), recursive
+    sentence ends where the budget allows, by dynamic programming), fixed (token windows), recursive
     (paragraph, line, sentence, clause, word, token), score (cut at high boundary
     scores), optimal (best boundaries by dynamic programming), legal (whole provisions
     along the heading tree of `segment --by legal` units).
