@@ -13,6 +13,7 @@ from conftest import shared_path
 
 from seamline.chunkers import get_strategy, tight
 from seamline.chunkers.options import ChunkOptions
+from seamline.kernels import compiled
 from seamline.records import Document, UnitGroup
 from seamline.segmenters import get_segmenter
 from seamline.streams import segment_document
@@ -41,13 +42,16 @@ def test_programme_finds_the_least_cost(seed):
     price = np.array([rng.choice([-0.1, 0.0, 0.3, 0.5]) for _ in range(n + 1)])
     price[-1] = 0.0
     budget = max(pieces) + rng.randint(0, 10)
-    best, back = np.zeros(n + 1), np.zeros(n + 1, dtype=np.int64)
-    got = tight.fewest_cuts(f, f, price, budget, best, back)
-    assert got == pytest.approx(least_cost(f, f, price, budget))
-    j = n
-    while j > 0:  # the chunks it chose fit and add up to its cost
-        assert f[j] - f[back[j]] <= budget
-        j = int(back[j])
+    for kernel in (tight.fewest_cuts, compiled(tight.fewest_cuts)):  # as Python, and as Numba compiles it
+        best, back = np.zeros(n + 1), np.zeros(n + 1, dtype=np.int64)
+        got = kernel(f, f, price, budget, best, back)
+        assert got == pytest.approx(least_cost(f, f, price, budget))
+        j, total = n, 0.0
+        while j > 0:  # the chunks it chose fit and add up to its cost
+            assert f[j] - f[back[j]] <= budget
+            total += 1.0 + price[j]
+            j = int(back[j])
+        assert total == pytest.approx(got)
 
 
 def contract() -> str:
