@@ -215,9 +215,10 @@ def find_scored(codes, cls, low, weights, floor, out_e, out_s, out_score):
 
     The cascade (seamline.sbd.cascade) takes those above floor = threshold - band and
     lets its second stage decide the ones within the band. The loop and score sum repeat
-    find_starts' on purpose: a shared `candidate_score` helper made the compiled
-    find_starts 15-20% slower (6 MB of Gutenberg text, 0.35 s against 0.41-0.44 s,
-    26 Nov), as Numba did not inline the call.
+    find_starts' on purpose: with a shared `candidate_score` helper the compiled
+    find_starts ran a median 0.43 s against 0.41 s on 6 MB of Gutenberg text (five
+    alternating runs each, 26 Nov, overlapping ranges), so not clearly free in the
+    default engine's hot loop.
     """
     mask = weights.shape[0] - 1
     row = np.zeros(FEATURES, np.int64)
