@@ -9,6 +9,12 @@ from typing import Callable
 
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]]+[\"'\u201d\u2019]*\s+|\s[-\u2013\u2014]+\s+")
 _SPACE_RUN = re.compile(r"\s+")
+_PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")  # searched in the text just before a position
+
+
+def paragraph_start(text: str, p: int) -> bool:
+    """Whether a paragraph starts at p: a blank line (and any spaces) just before it."""
+    return bool(_PARAGRAPH_START.search(text, max(0, p - 64), p))
 
 
 def _starts_after(pattern: re.Pattern, text: str, x: int, y: int) -> list[int]:

@@ -32,11 +32,10 @@ issue's budgets are reported in docs/quality.md).
 from __future__ import annotations
 
 import bisect
-import re
 
-from seamline.chunkers.cuts import clause_cuts, word_cuts
+from seamline.chunkers.cuts import clause_cuts, paragraph_start, word_cuts
 from seamline.chunkers.options import ChunkOptions
-from seamline.chunkers.view import DocView, chunk_with_overlap, unit_positions
+from seamline.chunkers.view import DocView, chunk_with_overlap, inside, unit_positions
 from seamline.errors import InputError
 from seamline.records import UnitGroup
 from seamline.tokenizers import Tokenizer
@@ -44,7 +43,6 @@ from seamline.tokenizers import Tokenizer
 FULL = 0.99
 PARAGRAPH_FULL = 0.8
 CONTEXT_SHARE = 0.5  # at most this share of the budget goes to a chunk's context (as with the other strategies)
-_PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")  # searched in the text just before a position
 
 
 def last_fitting(count, x: int, candidates: list[int], budget: int, first: int = 0) -> int:
@@ -84,9 +82,7 @@ def fill_plan(view: DocView, budget: int, full: float | None = None, room=None) 
     positions = unit_positions(view, budget)  # unit boundaries; units over the budget already cut finer
     floor = full * budget
     heading_ends = view.heading_ends()
-    # headings are whole units: never filled into, like code blocks and tables
-    blocks = sorted(view.block_spans() | {(positions[i - 1], p) for i, p in enumerate(positions)
-                                          if i and p in heading_ends})
+    blocks = view.closed_spans(positions)  # code blocks, tables and headings: never filled into
     out: list[tuple[int, int, int]] = []
     x = 0
     while x < n:
@@ -101,7 +97,7 @@ def fill_plan(view: DocView, budget: int, full: float | None = None, room=None) 
             if end < n and k >= at else None
         if para is not None:
             end = para
-        elif end < n and (end == x or count(x, end) < floor) and not _in_block(blocks, end, nxt):
+        elif end < n and (end == x or count(x, end) < floor) and not inside(blocks, end, nxt):
             end = _inside_next(view, x, end, nxt, budget, floor, count)
         while end in heading_ends and end < n and _heading_start(positions, end) > x:
             end = _heading_start(positions, end)
@@ -120,19 +116,13 @@ def _last_paragraph(text: str, positions: list[int], at: int, k: int, x: int, fl
     """The last paragraph start among positions[at..k] if the chunk from x to it holds at least `floor` tokens."""
     for i in range(k, at - 1, -1):
         p = positions[i]
-        if _PARAGRAPH_START.search(text, max(0, p - 64), p):
+        if paragraph_start(text, p):
             return p if count(x, p) >= floor else None
     return None
 
 
 def _heading_start(positions: list[int], end: int) -> int:
     return positions[bisect.bisect_left(positions, end) - 1]
-
-
-def _in_block(blocks: list[tuple[int, int]], x: int, y: int) -> bool:
-    """Whether [x, y) lies inside one of the blocks (sorted, not overlapping: they are units)."""
-    i = bisect.bisect_right(blocks, (x, float("inf"))) - 1
-    return i >= 0 and blocks[i][0] <= x and y <= blocks[i][1]
 
 
 def _inside_next(view: DocView, x: int, end: int, nxt: int, budget: int, floor: float, count) -> int:

@@ -38,10 +38,10 @@ import re
 
 import numpy as np
 
-from seamline.chunkers.cuts import clause_cuts, word_cuts
+from seamline.chunkers.cuts import clause_cuts, paragraph_start, word_cuts
 from seamline.chunkers.options import ChunkOptions
 from seamline.chunkers.pack import pack_positions
-from seamline.chunkers.view import DocView, chunk_with_overlap, unit_positions
+from seamline.chunkers.view import DocView, chunk_with_overlap, inside, unit_positions
 from seamline.kernels import JitPolicy
 from seamline.records import UnitGroup
 from seamline.tokenizers import TiktokenSpans, Tokenizer
@@ -51,7 +51,6 @@ CLAUSE = 0.3
 WORD = 0.5
 HEADING_END = 1.0
 JIT_FROM = 50_000  # candidates below which plain Python beats compiling
-_PARAGRAPH_START = re.compile(r"\n[ \t]*\n\s*$")
 # a clause end among the anchors: the anchor after , ; : ) or ] before a space (as in cuts.clause_cuts)
 _CLAUSE_BEFORE_SPACE = re.compile(r"[,;:)\]](?= )")
 
@@ -87,14 +86,14 @@ def candidates(view: DocView, budget: int) -> tuple[np.ndarray, np.ndarray, np.n
     """Cut candidates (sorted offsets, 0 and len included), each one's price, and f, g with
     count(P[i], P[j]) == f[j] - g[i] whenever an anchor of the tokenizer lies in the span."""
     units = unit_positions(view, budget)  # unit boundaries, units over the budget already cut finer
-    closed = sorted(view.block_spans() | _heading_spans(view, units))
+    closed = view.closed_spans(units)
     unit_prices = _unit_prices(view, units)
     if isinstance(view.spans, TiktokenSpans):
         return _with_anchors(view, units, unit_prices, closed)
     text = view.text
     clauses, words = [], []
     for x, y in zip(units, units[1:]):
-        if _closed(closed, x, y):
+        if inside(closed, x, y):
             continue
         clauses += clause_cuts(text, x, y)
         words += word_cuts(text, x, y)
@@ -149,22 +148,9 @@ def _unit_prices(view: DocView, units: list[int]) -> list[float]:
         if p in heading_ends:  # a heading opens its section's chunk: ending a chunk with one costs a chunk
             prices.append(HEADING_END)
         else:
-            prices.append(PARAGRAPH if 0 < p < n and _PARAGRAPH_START.search(text, max(0, p - 64), p) else 0.0)
+            prices.append(PARAGRAPH if 0 < p < n and paragraph_start(text, p) else 0.0)
     prices[-1] = 0.0
     return prices
-
-
-def _heading_spans(view: DocView, units: list[int]) -> set[tuple[int, int]]:
-    ends = view.heading_ends()
-    if not ends:
-        return set()
-    return {(units[i - 1], p) for i, p in enumerate(units) if i and p in ends}
-
-
-def _closed(closed: list[tuple[int, int]], x: int, y: int) -> bool:
-    import bisect
-    i = bisect.bisect_right(closed, (x, float("inf"))) - 1
-    return i >= 0 and closed[i][0] <= x and y <= closed[i][1]
 
 
 def tight_plan(view: DocView, budget: int) -> list[tuple[int, int, int]]:

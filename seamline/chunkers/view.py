@@ -10,6 +10,7 @@ chunk's text and never exceeds the budget, without re-tokenizing growing chunks.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Iterable
 
@@ -84,6 +85,13 @@ class DocView:
         return {(u["start"] - self.offset, u["end"] - self.offset) for u in self.group.units
                 if u["kind"] in BLOCK_KINDS}
 
+    def closed_spans(self, positions: list[int]) -> list[tuple[int, int]]:
+        """Sorted (start, end) of the units a chunk is never filled into: code blocks, tables and
+        headings (a heading is the unit between two of `positions` that ends at a heading end)."""
+        heading_ends = self.heading_ends()
+        return sorted(self.block_spans() | {(positions[i - 1], p) for i, p in enumerate(positions)
+                                            if i and p in heading_ends})
+
     def unit_at(self, x: int) -> int:
         import numpy as np
         return int(np.searchsorted(self.unit_starts, x + self.offset, side="right")) - 1
@@ -118,6 +126,12 @@ def refine(view: DocView, positions: list[int], budget: int, levels: Iterable[Le
         out.extend(_split(view, x, y, budget, levels, hard))
     out.append(positions[-1])
     return out
+
+
+def inside(spans: list[tuple[int, int]], x: int, y: int) -> bool:
+    """Whether [x, y) lies inside one of `spans` (sorted, not overlapping: they are units)."""
+    i = bisect.bisect_right(spans, (x, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= x and y <= spans[i][1]
 
 
 def _split(view: DocView, x: int, y: int, budget: int, levels: tuple, hard: set[int] | None) -> list[int]:
