@@ -123,6 +123,25 @@ def fold_of(doc_id: str) -> int:
     return hashlib.sha1(doc_id.encode()).digest()[0] % TOPIC_FOLDS
 
 
+def cross_validate(grid: dict, folds: dict, settings: list) -> tuple[dict, list]:
+    """Each held-out fold scored with the setting that is best on the other folds (each set weighing the same).
+
+    grid[name]: Pk per document (rows) and setting (columns); folds[name]: each document's fold.
+    Returns the held-out Pk per document of each set and the setting each fold chose.
+    """
+    cv = {name: np.zeros(values.shape[0]) for name, values in grid.items()}
+    chosen = []
+    for fold in range(TOPIC_FOLDS):
+        objective = np.mean([grid[name][folds[name] != fold].mean(axis=0)
+                             for name in TOPIC_SETS if (folds[name] != fold).any()], axis=0)
+        best = int(np.argmin(objective))
+        chosen.append(settings[best])
+        for name in TOPIC_SETS:
+            held = folds[name] == fold
+            cv[name][held] = grid[name][held, best]
+    return cv, chosen
+
+
 class BayesDoc:
     """A document's span charges, computed once, so the priors can be varied cheaply."""
 
@@ -138,18 +157,23 @@ class BayesDoc:
                 self.windows.append((lo, charge, tokens, end_weights(part, 1.0)))
 
     def starts(self, mu: float, rho: float, power: float, cap: float) -> list[int]:
-        """The optimum of bayes with segment prior `mu`, sentence-end discount `rho` (see
-        bayes.end_weights) and the prior's length factor (power, cap; see bayes.segment_prior)."""
-        from seamline.kernels.topics import min_cost_segmentation
-        from seamline.topics.bayes import segment_prior
-        out = []
-        for lo, charge, tokens, weights in self.windows:
-            n = charge.shape[0]
-            prior = segment_prior(mu, tokens, n, power, cap)
-            if weights is not None:  # weights at rho 1: 1 inside a sentence, -1 (verse) or 0 at a sentence end
-                charge = charge + prior * np.where(weights > 0, 1.0, weights * rho)[np.newaxis, :]
-            out += [lo + int(i) for i in min_cost_segmentation(charge, prior, 0, 1, n)]
-        return out
+        return bayes_starts(self.windows, mu, rho, power, cap)
+
+
+def bayes_starts(windows: list, mu: float, rho: float, power: float, cap: float) -> list[int]:
+    """The optimum of bayes over (first sentence, cohesion charges, tokens, end weights at rho 1) windows,
+    with segment prior `mu`, sentence-end discount `rho` (see bayes.end_weights) and the prior's
+    length factor (power, cap; see bayes.segment_prior)."""
+    from seamline.kernels.topics import min_cost_segmentation
+    from seamline.topics.bayes import segment_prior
+    out = []
+    for lo, charge, tokens, weights in windows:
+        n = charge.shape[0]
+        prior = segment_prior(mu, tokens, n, power, cap)
+        if weights is not None:  # weights at rho 1: 1 inside a sentence, -1 (verse) or 0 at a sentence end
+            charge = charge + prior * np.where(weights > 0, 1.0, weights * rho)[np.newaxis, :]
+        out += [lo + int(i) for i in min_cost_segmentation(charge, prior, 0, 1, n)]
+    return out
 
 
 def topics() -> None:
@@ -170,16 +194,7 @@ def topics() -> None:
                             for (_, s, ref), c in zip(items, charges[name])])
             for name, items in docs.items()}
     folds = {name: np.array([fold_of(i) for i, _, _ in items]) for name, items in docs.items()}
-    cv = {name: np.zeros(len(items)) for name, items in docs.items()}
-    chosen = []
-    for fold in range(TOPIC_FOLDS):
-        objective = np.mean([grid[name][folds[name] != fold].mean(axis=0)
-                             for name in TOPIC_SETS if (folds[name] != fold).any()], axis=0)
-        best = int(np.argmin(objective))
-        chosen.append(GRID[best])
-        for name in TOPIC_SETS:
-            held = folds[name] == fold
-            cv[name][held] = grid[name][held, best]
+    cv, chosen = cross_validate(grid, folds, GRID)
     shipped = (MU, RHO, LENGTH_POWER, LENGTH_CAP)
     in_sample = GRID.index(shipped) if shipped in GRID else None
 
@@ -244,17 +259,10 @@ class BayesParts:
 
     def starts(self, beta: float, lam: float, dpow: float, mu: float, lpow: float) -> list[int]:
         """bayes's optimum with these constants (RHO and LENGTH_CAP as shipped)."""
-        from seamline.kernels.topics import min_cost_segmentation
-        from seamline.topics.bayes import LENGTH_CAP, RHO, segment_prior
-        out = []
-        for lo, likelihood, density, tokens, weights in self.windows:
-            charge = likelihood[beta] - lam * density[dpow]
-            n = charge.shape[0]
-            prior = segment_prior(mu, tokens, n, lpow, LENGTH_CAP)
-            if weights is not None:
-                charge = charge + prior * np.where(weights > 0, 1.0, weights * RHO)[np.newaxis, :]
-            out += [lo + int(i) for i in min_cost_segmentation(charge, prior, 0, 1, n)]
-        return out
+        from seamline.topics.bayes import LENGTH_CAP, RHO
+        windows = [(lo, likelihood[beta] - lam * density[dpow], tokens, weights)
+                   for lo, likelihood, density, tokens, weights in self.windows]
+        return bayes_starts(windows, mu, RHO, lpow, LENGTH_CAP)
 
 
 def topics_all_constants() -> None:
@@ -273,16 +281,7 @@ def topics_all_constants() -> None:
             rows.append([pk(ref, parts.starts(*setting), len(sents)) for setting in ALL_GRID])
         grid[name] = np.array(rows)
     folds = {name: np.array([fold_of(i) for _, _, i in items]) for name, items in docs.items()}
-    cv = {name: np.zeros(len(items)) for name, items in docs.items()}
-    chosen = []
-    for fold in range(TOPIC_FOLDS):
-        objective = np.mean([grid[name][folds[name] != fold].mean(axis=0)
-                             for name in TOPIC_SETS if (folds[name] != fold).any()], axis=0)
-        best = int(np.argmin(objective))
-        chosen.append(ALL_GRID[best])
-        for name in TOPIC_SETS:
-            held = folds[name] == fold
-            cv[name][held] = grid[name][held, best]
+    cv, chosen = cross_validate(grid, folds, ALL_GRID)
     shipped = ALL_GRID.index((BETA, LAMBDA, POWER, MU, LENGTH_POWER))
     whole = int(np.argmin(np.mean([grid[name].mean(axis=0) for name in TOPIC_SETS], axis=0)))
     print("\n## Topics: Pk on DEV, every tuned constant cross-validated\n")
