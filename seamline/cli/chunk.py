@@ -68,6 +68,8 @@ def chunk(
 
       seamline chunk --strategy fixed --max-tokens 512 --overlap 50 notes.md
 
+      seamline chunk --strategy tight --max-tokens 256 contracts/jda.txt -o chunks.jsonl
+
       seamline segment doc.txt | seamline score | seamline chunk --strategy optimal --min-tokens 100
 
       seamline chunk --tokenizer ./tokenizer.json --max-tokens 300 notes.md
